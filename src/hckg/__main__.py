@@ -1,0 +1,3 @@
+from hckg.cli import cli
+
+cli()

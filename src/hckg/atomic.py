@@ -1,0 +1,24 @@
+"""Atomic output: a file is either written whole or left as it was."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file and a rename; ``-`` is stdout."""
+    if str(path) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,40 @@
+"""The namespaces the catalogue uses, bound once for every graph hckg creates."""
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+
+DEFAULT_BASE = "https://w3id.org/hckg/"
+
+HCKG = Namespace(DEFAULT_BASE + "ontology#")
+SCHEMA = Namespace("https://schema.org/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+HEALTHDCATAP = Namespace("http://healthdataportal.eu/ns/health#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+DS = Namespace(DEFAULT_BASE + "dataset/")
+THEME = Namespace(DEFAULT_BASE + "theme/")
+
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "sh": SH,
+    "skos": SKOS,
+    "xsd": XSD,
+    "schema": SCHEMA,
+    "adms": ADMS,
+    "healthdcatap": HEALTHDCATAP,
+    "dcatap": DCATAP,
+    "hckg": HCKG,
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind the catalogue's prefixes on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

@@ -1,0 +1,124 @@
+"""SHACL validation of a catalogue with pySHACL, as a report of one-line results."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, Node
+from rdflib.namespace import RDF, SH
+
+from hckg.graph import load_graph, rdf_files, parse_file
+from hckg.namespaces import bind_prefixes
+from hckg.resources import project_dir
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """One SHACL result, in the order reports list them."""
+
+    severity: str
+    focus: str
+    path: str
+    message: str
+    value: str
+    constraint: str
+
+
+@dataclass
+class Report:
+    """The outcome of validating a catalogue: results plus pySHACL's report graph."""
+
+    results: list[Result]
+    graph: Graph
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        counts = {name: 0 for name in SEVERITIES.values()}
+        for result in self.results:
+            counts[result.severity] += 1
+        return counts
+
+    def to_text(self) -> str:
+        """One line per result, ``[Severity] <focus> path — message``, then a summary line."""
+        lines = [f"[{r.severity}] {r.focus} {r.path} — {r.message}" for r in self.results]
+        counts = self.counts()
+        summary = ", ".join(f"{n} {name.lower()}{'s' if n != 1 else ''}" for name, n in counts.items())
+        lines.append(f"{'Conforms' if self.conforms else 'Does not conform'}: {summary}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        payload = {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [r.__dict__ for r in self.results],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        return self.graph.serialize(format="turtle")
+
+
+def load_shapes(shapes: str | Path | None = None) -> Graph:
+    """Load a shapes folder or file (default: the project's ``shapes/``)."""
+    graph = bind_prefixes(Graph())
+    for path in rdf_files([shapes or project_dir("shapes")]):
+        parse_file(graph, path)
+    return graph
+
+
+def _show(term: Node | None, graph: Graph) -> str:
+    """A term as a reader wants it: IRIs in angle brackets, paths as prefixed names."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    return term.n3(graph.namespace_manager)
+
+
+def _path_text(report: Graph, node: Node | None, names: Graph) -> str:
+    """Render a result path: a predicate, an inverse path or a sequence path."""
+    if node is None:
+        return "(node)"
+    inverse = report.value(node, SH.inversePath)
+    if inverse is not None:
+        return "^" + _show(inverse, names)
+    if (node, RDF.first, None) in report:
+        return "/".join(_show(item, names) for item in report.items(node))
+    return _show(node, names)
+
+
+def read_results(report: Graph, names: Graph) -> list[Result]:
+    """Read the ``sh:result`` nodes of a pySHACL report graph into sorted Results."""
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation")
+        focus = report.value(node, SH.focusNode)
+        results.append(Result(
+            severity=severity,
+            focus=focus.n3() if focus is not None else "",
+            path=_path_text(report, report.value(node, SH.resultPath), names),
+            message=str(report.value(node, SH.resultMessage) or ""),
+            value=_show(report.value(node, SH.value), names),
+            constraint=_show(report.value(node, SH.sourceConstraintComponent), names),
+        ))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(results, key=lambda r: (order[r.severity], r.focus, r.path, r.message, r.value))
+
+
+def validate_graph(data: Graph, shapes: Graph) -> Report:
+    """Validate ``data`` against ``shapes`` (no inference: the ontology is in ``data``)."""
+    _conforms, report, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    return Report(results=read_results(report, data), graph=report)
+
+
+def validate(paths=None, shapes=None) -> Report:
+    """Load the catalogue (default ``data/``) with the ontology and validate it against ``shapes/``."""
+    return validate_graph(load_graph(paths), load_shapes(shapes))
