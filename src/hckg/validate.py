@@ -94,9 +94,12 @@ def _path_text(report: Graph, node: Node | None, names: Graph) -> str:
 
 
 def read_results(report: Graph, names: Graph) -> list[Result]:
-    """Read the ``sh:result`` nodes of a pySHACL report graph into sorted Results."""
+    """Read the top-level ``sh:result`` nodes of a pySHACL report into sorted Results.
+
+    Nested results (``sh:detail``) explain a top-level one and are not listed on their own.
+    """
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    for node in report.objects(None, SH.result):
         severity = SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation")
         focus = report.value(node, SH.focusNode)
         results.append(Result(
