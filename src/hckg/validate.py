@@ -82,12 +82,15 @@ def _show(term: Node | None, graph: Graph) -> str:
 
 
 def _path_text(report: Graph, node: Node | None, names: Graph) -> str:
-    """Render a result path: a predicate, an inverse path or a sequence path."""
+    """Render a result path: a predicate, an inverse, alternative or sequence path."""
     if node is None:
         return "(node)"
     inverse = report.value(node, SH.inversePath)
     if inverse is not None:
         return "^" + _show(inverse, names)
+    alternatives = report.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_show(item, names) for item in report.items(alternatives))
     if (node, RDF.first, None) in report:
         return "/".join(_show(item, names) for item in report.items(node))
     return _show(node, names)
