@@ -1,10 +1,12 @@
 """The namespaces the catalogue uses, bound once for every graph hckg creates."""
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/hckg/"
 
+# rdflib ships DCAT 2 as a closed namespace; DCAT 3 terms (DatasetSeries, hasVersion …) need an open one.
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 HCKG = Namespace(DEFAULT_BASE + "ontology#")
 SCHEMA = Namespace("https://schema.org/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
