@@ -262,3 +262,14 @@ def test_ror_identifiers_are_marked_verified(catalogue, shared):
     for ror in sorted({str(t) for t in catalogue.all_nodes() if str(t).startswith("https://ror.org/")}):
         row = next((r for r in rows if ror.removeprefix("https://ror.org/") in r), None)
         assert row is not None and "| verified" in row, f"{ror} is not a verified row of facts.md section 2"
+
+
+def test_rebase_moves_every_hckg_iri_and_nothing_else(catalogue):
+    from hckg.graph import rebase
+
+    moved = rebase(catalogue, "https://data.example.org/kg/")
+    assert len(moved) == len(catalogue)
+    iris = {str(t) for t in moved.all_nodes() if isinstance(t, URIRef)}
+    assert not any(i.startswith("https://w3id.org/hckg/") for i in iris)
+    assert "https://data.example.org/kg/dataset/chexpert" in iris
+    assert "https://ror.org/04vfsmv21" in iris

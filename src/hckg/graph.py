@@ -83,6 +83,7 @@ def rebase(graph: Graph, base: str) -> Graph:
         return term
 
     moved = bind_prefixes(Graph())
+    moved.bind("hckg", base + "ontology#", override=True, replace=True)
     for s, p, o in graph:
         moved.add((move(s), move(p), move(o)))
     return moved
