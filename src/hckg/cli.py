@@ -85,14 +85,15 @@ def list_stored_queries(fmt, check):
               help="With --endpoint: query this named graph as the default graph (repeatable).")
 @click.option("--data", "data", multiple=True, metavar="PATH",
               help="Load these catalogue files or folders instead of data/ (repeatable).")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False), metavar="FORMAT",
               help="Rows: table (default), json, ndjson, csv, tsv, markdown. "
                    "Graphs: turtle (default), jsonld, ntriples, nquads, rdfxml.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="PATH",
               help="Write the result here (atomically); '-' is standard output.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
+              metavar="SECONDS",
               help="Seconds to wait for a remote endpoint.")
-@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
+@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, metavar="N",
               help="Retries after transient remote failures (connection errors, HTTP 429/502/503/504).")
 @reports_errors
 def run_query(name, query_file, params, endpoint, graphs, data, fmt, output, timeout, retries):
