@@ -7,6 +7,7 @@ import click
 
 from hckg import __version__
 from hckg.errors import HckgError
+from hckg.output import FORMAT_NAMES, ROW_FORMATS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
@@ -52,3 +53,65 @@ def validate(paths, shapes, fmt):
     output = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(output, nl=False)
     sys.exit(0 if report.conforms else 1)
+
+
+@cli.command("queries")
+@click.option("-f", "--format", "fmt", type=click.Choice(ROW_FORMATS), default="table", show_default=True,
+              help="Output format.")
+@click.option("--check", is_flag=True, help="Exit 1 when a query file has warnings (e.g. unknown header keys).")
+@reports_errors
+def list_stored_queries(fmt, check):
+    """List the stored queries: name, summary, parameters (type, required, default) and tags.
+
+    \b
+    Exit codes: 0 listed, 1 warnings with --check, 2 a query file cannot be read.
+    """
+    from hckg.queries import list_queries
+
+    text, warnings = list_queries(fmt)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(text, nl=False)
+    sys.exit(1 if check and warnings else 0)
+
+
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("--file", "query_file", metavar="FILE", help="Run the query in FILE instead ('-' reads standard input).")
+@click.option("-p", "--param", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A parameter value (repeatable); see `hckg queries` for each query's parameters.")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead of the embedded store.")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI",
+              help="With --endpoint: query this named graph as the default graph (repeatable).")
+@click.option("--data", "data", multiple=True, metavar="PATH",
+              help="Load these catalogue files or folders instead of data/ (repeatable).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False), metavar="FORMAT",
+              help="Rows: table (default), json, ndjson, csv, tsv, markdown. "
+                   "Graphs: turtle (default), jsonld, ntriples, nquads, rdfxml.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH",
+              help="Write the result here (atomically); '-' is standard output.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
+              metavar="SECONDS",
+              help="Seconds to wait for a remote endpoint.")
+@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, metavar="N",
+              help="Retries after transient remote failures (connection errors, HTTP 429/502/503/504).")
+@reports_errors
+def run_query(name, query_file, params, endpoint, graphs, data, fmt, output, timeout, retries):
+    """Run the stored query NAME (or --file FILE) on the catalogue or a SPARQL endpoint.
+
+    \b
+    Example:
+      hckg query datasets-by-label -p label Pneumothorax --format csv
+
+    \b
+    Exit codes: 0 answered, 1 the endpoint or store failed,
+    2 bad parameter, option or query file.
+    """
+    from hckg.atomic import write_atomic
+    from hckg.queries import answer
+
+    result = answer(name, file=query_file, params=params, fmt=fmt.lower() if fmt else None, endpoint=endpoint,
+                    data=data, graphs=graphs, timeout=timeout, retries=retries)
+    write_atomic(output, result.text.encode("utf-8"))
+    if result.note:
+        click.echo(f"Note: {result.note}", err=True)
