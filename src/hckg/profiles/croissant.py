@@ -1,0 +1,6 @@
+from hckg.profiles.base import Profile
+
+
+class CroissantProfile(Profile):
+    name = "croissant"
+    nodes = {}
