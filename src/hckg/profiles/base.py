@@ -114,15 +114,24 @@ class Walk:
         return digest
 
     def _describe(self, kind: str, node: Node) -> None:
-        profile, source = self.profile, self.source
+        profile = self.profile
         spec = profile.nodes[kind]
-        for cls in source.objects(node, RDF.type):
+        origins = [self.source]
+        if spec.vocabulary and isinstance(node, URIRef) and (node, SKOS.prefLabel, None) not in self.source:
+            vocabulary = profile.vocabularies.graph_for(str(node))
+            if vocabulary is not None:
+                origins.append(vocabulary)
+
+        def facts(predicate):
+            return sorted({o for origin in origins for o in origin.objects(node, predicate)}, key=_order)
+
+        for cls in facts(RDF.type):
             if cls in spec.classes:
                 self.emit(node, RDF.type, spec.classes[cls])
         for cls in spec.types:
             self.emit(node, RDF.type, cls)
         for fld in spec.fields:
-            for value in source.objects(node, fld.source):
+            for value in facts(fld.source):
                 if not profile.keep(self, kind, node, fld, value):
                     continue
                 if fld.value is not None:
@@ -135,10 +144,11 @@ class Walk:
                         self.emit(value, RDF.type, cls)
                     if fld.node:
                         self.follow(fld.node, value)
-        if spec.vocabulary and isinstance(node, URIRef) and (node, SKOS.prefLabel, None) not in source:
-            for triple in profile.vocabularies.describe(node):
-                self.emit(*triple)
         profile.derive(self, kind, node)
+
+
+def _order(term: Node) -> tuple:
+    return (type(term).__name__, str(term))
 
 
 def _sha(text: str) -> str:

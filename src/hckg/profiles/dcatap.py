@@ -76,7 +76,7 @@ _DATASET_FIELDS = (
     Field(DCAT.isVersionOf),
     Field(DCAT.hasCurrentVersion),
     Field(DCAT.previousVersion),
-    Field(DCAT.inSeries),
+    Field(DCAT.inSeries, node="series", types=(DCAT.DatasetSeries,)),
     Field(DCAT.first),
     Field(DCAT.last),
     Field(DCAT.prev),
@@ -118,6 +118,11 @@ NODES = {
     "dataset": NodeMap(
         classes={DCAT.Dataset: DCAT.Dataset, DCAT.DatasetSeries: DCAT.DatasetSeries},
         fields=_DATASET_FIELDS,
+    ),
+    # the series of an exported dataset: what DCAT-AP demands of a series (its own export says the rest)
+    "series": NodeMap(
+        classes={DCAT.DatasetSeries: DCAT.DatasetSeries},
+        fields=(Field(DCTERMS.title), Field(DCTERMS.description)),
     ),
     "distribution": NodeMap(
         classes={DCAT.Distribution: DCAT.Distribution},
@@ -198,10 +203,9 @@ NODES = {
     ),
 }
 
-# values written as references in JSON-LD, never nested: links between datasets and back to schemes
+# values written as references in JSON-LD, never nested: a concept's scheme and its mappings (which may be
+# the labels of another dataset); datasets are top-level objects and so are never nested either
 REFERENCES = frozenset({
-    DCAT.dataset, DCAT.hasVersion, DCAT.isVersionOf, DCAT.hasCurrentVersion, DCAT.previousVersion,
-    DCAT.inSeries, DCAT.first, DCAT.last, DCAT.prev, DCAT.next, FOAF.primaryTopic,
     SKOS.inScheme, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch,
 })
 

@@ -13,9 +13,11 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from hckg.namespaces import DCAT3 as DCAT
-from hckg.namespaces import HDEU_AUTHORITY, HEALTHDCATAP
+from hckg.namespaces import EU_AUTHORITY, HDEU_AUTHORITY, HEALTHDCATAP
 from hckg.profiles.base import Field, Walk
-from hckg.profiles.dcatap import NODES, DcatApProfile
+from hckg.profiles.dcatap import NODES, REFERENCES, DcatApProfile
+
+DATA_THEME = EU_AUTHORITY + "data-theme/"
 
 DEFAULT_NAMESPACE = str(HEALTHDCATAP)
 
@@ -50,9 +52,10 @@ DEVIATIONS = (
      "HealthDCAT-AP wants exactly one cv:contactPoint on the publisher (the EHDS data holder's contact); "
      "the catalogue records no contact points for organisations."),
     ("dcat:Dataset", "dcat:distribution",
-     "Version-independent datasets, dataset series and releases that were never distributed on their own "
-     "(ChestX-ray8) have no distribution; DCAT-AP advises against distributions on series, and inventing one "
-     "would point users at the wrong files."),
+     "Reported twice over: a distribution that lacks dcatap:applicableLegislation fails the distribution shape, "
+     "and version-independent datasets, dataset series and releases never distributed on their own "
+     "(ChestX-ray8) have none; DCAT-AP advises against distributions on series, and inventing one would "
+     "point users at the wrong files."),
 )
 
 
@@ -67,8 +70,13 @@ class HealthDcatApProfile(DcatApProfile):
         health = self.namespace
         dataset = NODES["dataset"]
         agent = NODES["agent"]
+        concept = NODES["concept"]
         self.nodes = {
             **NODES,
+            # the health vocabulary shapes check that a concept's scheme is a skos:ConceptScheme
+            "concept": replace(concept, fields=tuple(
+                replace(f, node="scheme", types=(SKOS.ConceptScheme,)) if f.source == SKOS.inScheme else f
+                for f in concept.fields)),
             "dataset": replace(dataset, fields=dataset.fields + (
                 Field(HEALTHDCATAP.healthCategory, health.healthCategory, node="concept", types=(SKOS.Concept,)),
                 Field(HEALTHDCATAP.healthTheme, health.healthTheme, node="concept", types=(SKOS.Concept,)),
@@ -83,6 +91,14 @@ class HealthDcatApProfile(DcatApProfile):
             # publisher types come from the HealthDCAT-AP vocabulary (derived below)
             "agent": replace(agent, fields=tuple(f for f in agent.fields if f.source != DCTERMS.type)),
         }
+
+    reference_only = REFERENCES - {SKOS.inScheme}
+
+    def keep(self, walk: Walk, kind, node, fld, value) -> bool:
+        # HealthDCAT-AP admits only data-theme concepts as dcat:theme (the health category says the rest)
+        if kind == "dataset" and fld.source == DCAT.theme:
+            return str(value).startswith(DATA_THEME)
+        return super().keep(walk, kind, node, fld, value)
 
     def derive(self, walk: Walk, kind, node) -> None:
         super().derive(walk, kind, node)
