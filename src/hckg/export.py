@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from hckg import jsonld
+from hckg import jsonld, rdfxml
 from hckg.atomic import write_atomic
 from hckg.errors import UsageError
 from hckg.formats import rdf_format
@@ -76,6 +76,11 @@ def serialize(rendition: ProfileGraph, profile: Profile, fmt: str = "jsonld", co
         return jsonld.document(rendition.graph, rendition.roots, document,
                                reference=context or profile.context_reference,
                                reference_only=profile.reference_only)
+    if rdf.name == "rdfxml":
+        return rdfxml.serialize(rendition.graph)
+    if rdf.name in ("ntriples", "nquads"):   # triples of the default graph, one per line, sorted
+        lines = rendition.graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        return b"".join(sorted(line for line in lines if line.strip()))
     return rendition.graph.serialize(format=rdf.rdflib, encoding="utf-8")
 
 

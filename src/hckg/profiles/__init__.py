@@ -17,7 +17,7 @@ DEFAULT_PROFILE = DcatApProfile.name
 def get_profile(name: str, *, health_namespace: str = DEFAULT_NAMESPACE) -> Profile:
     """The profile called ``name``; an unknown name is a UsageError listing the choices."""
     if name not in PROFILES:
-        raise UsageError(f"unknown profile '{name}'; use one of {', '.join(PROFILES)}")
+        raise UsageError(f"--profile: unknown profile '{name}'; use one of {', '.join(PROFILES)}")
     if PROFILES[name] is HealthDcatApProfile:
         return HealthDcatApProfile(namespace=health_namespace)
     return PROFILES[name]()
