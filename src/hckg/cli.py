@@ -95,3 +95,24 @@ def export(data, fmt, profile, datasets, context, health_namespace, output):
 
     save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
                             health_namespace=health_namespace))
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(path_type=str))
+@data_option
+@click.option("--base-url", default="https://w3id.org/hckg/", show_default=True, metavar="URL",
+              help="Where the site will be served (absolute links in sitemap.xml and Signposting).")
+@health_namespace_option
+@reports_errors
+def site(outdir, data, base_url, health_namespace):
+    """Build a static site in OUTDIR: index, one landing page per dataset, renditions, sitemap.
+
+    \b
+    Landing pages embed schema.org JSON-LD (Google Dataset Search) and FAIR Signposting links;
+    Turtle, DCAT-AP and HealthDCAT-AP JSON-LD (and Croissant for imaging sets) sit beside them.
+    Exit codes: 0 built, 1 the catalogue cannot be published, 2 bad option or unreadable input.
+    """
+    from hckg.site import build_site
+
+    files = build_site(outdir, data, base_url=base_url, health_namespace=health_namespace)
+    click.echo(f"Wrote {len(files)} files to {outdir}")
