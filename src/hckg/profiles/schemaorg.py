@@ -99,6 +99,8 @@ class SchemaOrgProfile(Profile):
     prefixes = {"schema": SDO}
     context_name = "schemaorg"
     context_reference = "https://schema.org/"
+    # URLs are written as URL strings (and links to other datasets as references), never as nested objects
+    reference_only = frozenset({SDO.url, SDO.sameAs, SDO.license, SDO.contentUrl, SDO.isPartOf, SDO.hasPart})
     catalog_kind = None   # the catalogue is nested in every dataset as includedInDataCatalog
 
     def keep(self, walk: Walk, kind, node, fld, value) -> bool:
@@ -130,6 +132,11 @@ class SchemaOrgProfile(Profile):
         pages = sorted(source.objects(dataset, DCAT.landingPage))
         if pages:
             walk.emit(dataset, SDO.url, pages[0])
+        # DCAT-AP puts licences on distributions; Google wants the dataset's
+        if (dataset, DCTERMS.license, None) not in source:
+            for distribution in source.objects(dataset, DCAT.distribution):
+                for licence in source.objects(distribution, DCTERMS.license):
+                    walk.emit(dataset, SDO.license, licence)
         for period in source.objects(dataset, DCTERMS.temporal):
             coverage = temporal_coverage(source, period)
             if coverage:
