@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS, XSD
 
 from hckg.errors import HckgError
+from hckg.jsonld import SCHEMA_ORG
 from hckg.namespaces import DCAT3 as DCAT
 from hckg.namespaces import HCKG, SCHEMA, SDO
 from hckg.profiles.base import Field, NodeMap, Profile, Walk
@@ -98,7 +99,7 @@ class SchemaOrgProfile(Profile):
     nodes = NODES
     prefixes = {"schema": SDO}
     context_name = "schemaorg"
-    context_reference = "https://schema.org/"
+    context_reference = SCHEMA_ORG
     # URLs are written as URL strings (and links to other datasets as references), never as nested objects
     reference_only = frozenset({SDO.url, SDO.sameAs, SDO.license, SDO.contentUrl, SDO.isPartOf, SDO.hasPart})
     catalog_kind = None   # the catalogue is nested in every dataset as includedInDataCatalog
