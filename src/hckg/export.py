@@ -5,6 +5,7 @@ Output is deterministic: the same catalogue gives the same bytes in every format
 """
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,11 +28,13 @@ def dataset_id(iri: str) -> str:
 
 
 def catalogue_datasets(graph: Graph) -> dict[str, URIRef]:
-    """Every dataset and dataset series of the catalogue, by short name, in IRI order."""
+    """Every dataset and dataset series of the catalogue, by short name (by IRI where two share one), in IRI order."""
     found = set(graph.objects(None, DCAT.dataset))
     found.update(graph.subjects(RDF.type, DCAT.Dataset))
     found.update(graph.subjects(RDF.type, DCAT.DatasetSeries))
-    return {dataset_id(str(d)): d for d in sorted(d for d in found if isinstance(d, URIRef))}
+    iris = sorted(d for d in found if isinstance(d, URIRef))
+    names = Counter(dataset_id(str(d)) for d in iris)
+    return {dataset_id(str(d)) if names[dataset_id(str(d))] == 1 else str(d): d for d in iris}
 
 
 def catalogues(graph: Graph) -> list[URIRef]:

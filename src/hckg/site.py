@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from hckg import charts
 from hckg.atomic import write_atomic
 from hckg.errors import UsageError
-from hckg.export import catalogue_datasets, catalogues, render, serialize
+from hckg.export import catalogue_datasets, catalogues, dataset_id, render, serialize
 from hckg.graph import load_graph
 from hckg.jsonld import load_context
 from hckg.namespaces import DCAT3 as DCAT
@@ -60,11 +60,7 @@ def _text(graph: Graph, node, predicate) -> str:
 
 
 def _label(graph: Graph, node) -> str:
-    return _text(graph, node, SKOS.prefLabel) or _text(graph, node, FOAF.name) or dataset_tail(str(node))
-
-
-def dataset_tail(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+    return _text(graph, node, SKOS.prefLabel) or _text(graph, node, FOAF.name) or dataset_id(str(node))
 
 
 def entry(graph: Graph, name: str, iri: URIRef, vocabularies) -> Entry:
@@ -73,8 +69,7 @@ def entry(graph: Graph, name: str, iri: URIRef, vocabularies) -> Entry:
                     if (t, SKOS.prefLabel, None) in graph)
     e = Entry(id=name, iri=iri, title=_text(graph, iri, DCTERMS.title) or name,
               description=_text(graph, iri, DCTERMS.description), category=themes[0] if themes else "Other",
-              publisher=", ".join(sorted(_label(graph, p) for p in graph.objects(iri, DCTERMS.publisher))),
-              imaging=(iri, DCAT.theme, URIRef(DEFAULT_BASE + "theme/medical-images")) in graph)
+              publisher=", ".join(sorted(_label(graph, p) for p in graph.objects(iri, DCTERMS.publisher))))
     for period in graph.objects(iri, DCTERMS.temporal):
         start, end = graph.value(period, DCAT.startDate), graph.value(period, DCAT.endDate)
         if start is not None:
@@ -102,7 +97,7 @@ def _size(graph: Graph, iri: URIRef, e: Entry) -> charts.Size | None:
     best = None
     for count in graph.objects(iri, HCKG.size):
         unit = graph.value(count, HCKG.countOf)
-        if unit is None or dataset_tail(str(unit)) not in INDIVIDUALS:
+        if unit is None or dataset_id(str(unit)) not in INDIVIDUALS:
             continue
         exact, low, high = (graph.value(count, SCHEMA[p]) for p in ("value", "minValue", "maxValue"))
         number, qualifier = ((exact, "") if exact is not None else (high, "up to") if high is not None
@@ -277,24 +272,28 @@ def build_site(outdir: str | Path, paths=None, *, base_url: str = DEFAULT_BASE,
     vocabularies = profiles["dcat-ap"].vocabularies
     entries = [entry(graph, name, iri, vocabularies) for name, iri in catalogue_datasets(graph).items()]
     entries.sort(key=lambda e: (e.title.lower(), e.id))
+    for e in entries:   # Croissant is written for the datasets its profile covers
+        e.imaging = bool(profiles["croissant"].select(graph, [e.iri]))
     files: dict[str, bytes] = {}
 
-    def rendition(profile: str, names: list[str], fmt: str = "jsonld") -> bytes:
+    def rendition(profile: str, dataset: URIRef | None, fmt: str = "jsonld") -> bytes:
+        """One dataset's rendition (the whole catalogue's when ``dataset`` is None), in ``fmt``."""
         chosen = profiles[profile]
-        return serialize(render(graph, chosen, names), chosen, fmt, health_namespace=health_namespace)
+        mapped = chosen.render(graph, [dataset]) if dataset is not None else render(graph, chosen)
+        return serialize(mapped, chosen, fmt, health_namespace=health_namespace)
 
     for e in entries:
-        files[f"dataset/{e.id}.ttl"] = rendition("dcat-ap", [e.id], "turtle")
-        files[f"dataset/{e.id}.jsonld"] = rendition("dcat-ap", [e.id])
-        files[f"dataset/{e.id}.healthdcat.jsonld"] = rendition("healthdcat-ap", [e.id])
+        files[f"dataset/{e.id}.ttl"] = rendition("dcat-ap", e.iri, "turtle")
+        files[f"dataset/{e.id}.jsonld"] = rendition("dcat-ap", e.iri)
+        files[f"dataset/{e.id}.healthdcat.jsonld"] = rendition("healthdcat-ap", e.iri)
         if e.imaging:
-            files[f"dataset/{e.id}.croissant.json"] = rendition("croissant", [e.id])
-        files[e.page] = landing_page(e, graph, rendition("schemaorg", [e.id]), base).encode("utf-8")
+            files[f"dataset/{e.id}.croissant.json"] = rendition("croissant", e.iri)
+        files[e.page] = landing_page(e, graph, rendition("schemaorg", e.iri), base).encode("utf-8")
     cats = catalogues(graph)
     title = _text(graph, cats[0], DCTERMS.title) if cats else "Catalogue"
     description = _text(graph, cats[0], DCTERMS.description) if cats else ""
-    files["catalog.ttl"] = rendition("dcat-ap", [], "turtle")
-    files["catalog.jsonld"] = rendition("dcat-ap", [])
+    files["catalog.ttl"] = rendition("dcat-ap", None, "turtle")
+    files["catalog.jsonld"] = rendition("dcat-ap", None)
     files["context.jsonld"] = (json.dumps(load_context("hckg", health_namespace), indent=2, ensure_ascii=False)
                                + "\n").encode("utf-8")
     files["timeline.svg"] = charts.timeline([e.span for e in entries if e.span]).encode("utf-8")

@@ -57,12 +57,10 @@ class ProfileGraph:
 class Walk:
     """One mapping run: a work list of (kind, node) pairs, each described once."""
 
-    def __init__(self, profile: "Profile", source: Graph, datasets: list[URIRef], catalog: URIRef | None):
+    def __init__(self, profile: "Profile", source: Graph, datasets: list[URIRef]):
         self.profile = profile
         self.source = source
-        self.datasets = datasets
-        self.selected = frozenset(datasets)
-        self.catalog = catalog
+        self.selected = frozenset(datasets)   # what a catalogue may list
         self.out = bind_prefixes(Graph())
         for prefix, namespace in profile.prefixes.items():
             self.out.bind(prefix, namespace, override=True, replace=True)
@@ -186,7 +184,7 @@ class Profile:
 
     def render(self, source: Graph, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
         """Map ``datasets`` (and ``catalog``, when given) of the catalogue graph onto this profile."""
-        walk = Walk(self, source, datasets, catalog)
+        walk = Walk(self, source, datasets)
         roots: list[URIRef] = []
         if catalog is not None and self.catalog_kind:
             walk.follow(self.catalog_kind, catalog)
