@@ -366,3 +366,21 @@ def test_vocabulary_files_are_found_from_concept_iris():
 def test_schema_org_profile_uses_the_namespace_its_context_expands_to(mini):
     graph = render(mini, get_profile("schemaorg")).graph
     assert (URIRef("https://w3id.org/hckg/dataset/alpha-xray"), RDF.type, SDO.Dataset) in graph
+
+
+def test_catalogue_records_of_exported_datasets_are_kept(tmp_path, shared):
+    path = tmp_path / "with-records.ttl"
+    path.write_text(MINI.read_text() + """
+<https://w3id.org/hckg/catalog> dcat:record <https://w3id.org/hckg/record/alpha-xray>, <https://w3id.org/hckg/record/beta-records> .
+<https://w3id.org/hckg/record/alpha-xray> a dcat:CatalogRecord ; foaf:primaryTopic ds:alpha-xray ;
+    dct:modified "2026-11-24"^^xsd:date ; prov:wasDerivedFrom <https://example.org/source> .
+<https://w3id.org/hckg/record/beta-records> a dcat:CatalogRecord ; foaf:primaryTopic ds:beta-records ;
+    dct:modified "2026-11-24"^^xsd:date .
+""")
+    graph = load_graph([path])
+    whole = render(graph, get_profile("dcat-ap")).graph
+    records = set(whole.objects(URIRef("https://w3id.org/hckg/catalog"), DCAT.record))
+    assert len(records) == 2 and validate_graph(whole, dcat_ap_shapes(shared)).conforms
+    assert (None, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) not in whole
+    one = render(graph, get_profile("dcat-ap"), ["alpha-xray"]).graph
+    assert not any(one.objects(None, DCAT.record))   # a dataset export has no catalogue
