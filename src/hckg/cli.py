@@ -115,3 +115,67 @@ def run_query(name, query_file, params, endpoint, graphs, data, fmt, output, tim
     write_atomic(output, result.text.encode("utf-8"))
     if result.note:
         click.echo(f"Note: {result.note}", err=True)
+
+
+def data_option(command):
+    """``--data PATH`` (repeatable): the catalogue files or folders to read (default: data/)."""
+    return click.option("--data", "data", multiple=True, type=click.Path(path_type=str), metavar="PATH",
+                        help="Catalogue file or folder, repeatable (default: the project's data/).")(command)
+
+
+def health_namespace_option(command):
+    from hckg.profiles import DEFAULT_NAMESPACE
+
+    return click.option("--healthdcat-namespace", "health_namespace", default=DEFAULT_NAMESPACE, show_default=True,
+                        envvar="HCKG_HEALTHDCAT_NAMESPACE", metavar="IRI",
+                        help="Namespace of the HealthDCAT-AP terms (not final upstream); "
+                             "env HCKG_HEALTHDCAT_NAMESPACE.")(command)
+
+
+@cli.command()
+@data_option
+@click.option("-f", "--format", "fmt", default="jsonld", show_default=True, metavar="FORMAT",
+              help="jsonld, turtle, ntriples, rdfxml or nquads.")
+@click.option("--profile", default="dcat-ap", show_default=True,
+              help="dcat-ap, healthdcat-ap, schemaorg or croissant.")
+@click.option("--dataset", "datasets", multiple=True, metavar="ID",
+              help="Export only this dataset (short name like chexpert, or its IRI); repeatable.")
+@click.option("--context", metavar="URL", help="JSON-LD: cite this context URL instead of embedding the context.")
+@health_namespace_option
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file; - is stdout.")
+@reports_errors
+def export(data, fmt, profile, datasets, context, health_namespace, output):
+    """Export the catalogue (or some datasets) in a profile and an RDF format.
+
+    \b
+    Profiles: dcat-ap (data.europa.eu, CKAN), healthdcat-ap (HealthData@EU),
+    schemaorg (Google Dataset Search), croissant (ML users; imaging datasets).
+    JSON-LD is framed: one object per dataset, its parts nested, keys from hckg's context.
+    Output is deterministic and written atomically.
+    Exit codes: 0 written, 1 the catalogue cannot be exported, 2 bad option or unreadable input.
+    """
+    from hckg.export import export as run_export, save
+
+    save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
+                            health_namespace=health_namespace))
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(path_type=str))
+@data_option
+@click.option("--base-url", default="https://w3id.org/hckg/", show_default=True, metavar="URL",
+              help="Where the site will be served (absolute links in sitemap.xml and Signposting).")
+@health_namespace_option
+@reports_errors
+def site(outdir, data, base_url, health_namespace):
+    """Build a static site in OUTDIR: index, one landing page per dataset, renditions, sitemap.
+
+    \b
+    Landing pages embed schema.org JSON-LD (Google Dataset Search) and FAIR Signposting links;
+    Turtle, DCAT-AP and HealthDCAT-AP JSON-LD (and Croissant for imaging sets) sit beside them.
+    Exit codes: 0 built, 1 the catalogue cannot be published, 2 bad option or unreadable input.
+    """
+    from hckg.site import build_site
+
+    files = build_site(outdir, data, base_url=base_url, health_namespace=health_namespace)
+    click.echo(f"Wrote {len(files)} files to {outdir}")

@@ -40,3 +40,14 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+# Namespaces the export profiles write (not bound on catalogue graphs).
+DCAT3 = Namespace("http://www.w3.org/ns/dcat#")   # DCAT 3 terms rdflib's closed DCAT namespace lacks
+SDO = Namespace("http://schema.org/")              # schema.org as the JSON-LD context https://schema.org/ expands it
+CROISSANT = Namespace("http://mlcommons.org/croissant/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+HDEU_AUTHORITY = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"

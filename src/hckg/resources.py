@@ -10,7 +10,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def project_dir(name: str) -> Path:
-    """Return the folder ``name`` (``data``, ``ontology``, ``shapes`` or ``queries``)."""
+    """Return the folder ``name`` (``data``, ``ontology``, ``shapes``, ``queries`` or ``vocabularies``)."""
     bundled = _PACKAGE_DIR / "bundled" / name
     if bundled.is_dir():
         return bundled

@@ -1,0 +1,252 @@
+"""JSON-LD done right: our own @context, framed documents, and an offline loader to check them.
+
+``frame`` writes a profile graph as one JSON object per top-level node (a dataset, the catalogue), with
+the nodes it points to nested inside (distributions, publisher, temporal coverage, labels …) and keys
+taken from the context, so a file reads ``"title"``, not ``"dct:title"``. It is a direct, linear writer
+(no general framing algorithm): every triple of the graph is written exactly where a JSON-LD 1.1
+processor will find it again, which the tests check by expanding exports with pyld.
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from hckg.namespaces import DEFAULT_BASE, HEALTHDCATAP
+
+CONTEXT_URL = DEFAULT_BASE + "context.jsonld"   # where the hckg context is served
+SCHEMA_ORG = "https://schema.org/"              # the context Google expects schema.org JSON-LD to cite
+SCHEMA_ORG_URLS = ("https://schema.org/", "https://schema.org", "http://schema.org/", "http://schema.org")
+
+_INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
+_KEY_ORDER = {"name": 0, "title": 0, "prefLabel": 1, "description": 2}
+_UNSET = object()
+
+
+@lru_cache(maxsize=None)
+def _context_file(name: str) -> str:
+    return resources.files("hckg").joinpath("contexts").joinpath(f"{name}.jsonld").read_text(encoding="utf-8")
+
+
+def load_context(name: str, health_namespace: str | None = None) -> dict:
+    """The context document ``hckg/contexts/NAME.jsonld``; ``health_namespace`` rebinds ``healthdcatap``."""
+    document = json.loads(_context_file(name))
+    context = document["@context"]
+    if health_namespace and "healthdcatap" in context:
+        context["healthdcatap"] = health_namespace
+    return document
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    iri: str
+    coerce: str | None = None        # "@id", "@vocab", "@json" or a datatype IRI
+    container: str | None = None     # "@set" or None
+    language: object = _UNSET        # a language tag, None (no language) or unset (the default applies)
+
+
+class Context:
+    """The parts of a JSON-LD context the writer needs: terms, prefixes, @vocab and @language."""
+
+    def __init__(self, context: dict):
+        self.vocab = context.get("@vocab")
+        self.language = context.get("@language")
+        self.prefixes = {k: v for k, v in context.items()
+                         if not k.startswith("@") and isinstance(v, str) and v[-1:] in ("/", "#")}
+        self.terms: dict[str, Term] = {}
+        for name, definition in context.items():
+            if name.startswith("@") or name in self.prefixes:
+                continue
+            if isinstance(definition, str):
+                if not definition.startswith("@"):
+                    self.terms[name] = Term(name, self.expand(definition))
+                continue
+            coerce = definition.get("@type")
+            if coerce and not coerce.startswith("@"):
+                coerce = self.expand(coerce)
+            self.terms[name] = Term(name, self.expand(definition.get("@id", name)), coerce,
+                                    definition.get("@container"), definition.get("@language", _UNSET))
+        self.by_iri: dict[str, Term] = {}
+        for term in sorted(self.terms.values(), key=lambda t: t.name):
+            self.by_iri.setdefault(term.iri, term)
+
+    def expand(self, value: str) -> str:
+        prefix, sep, suffix = value.partition(":")
+        if sep and prefix in self.prefixes:
+            return self.prefixes[prefix] + suffix
+        if not sep and self.vocab:
+            return self.vocab + value
+        return value
+
+    def compact(self, iri: str) -> str:
+        """A vocabulary-relative IRI as short as the context allows: a term, a @vocab suffix, prefix:suffix."""
+        term = self.by_iri.get(iri)
+        if term is not None and term.coerce is None and term.container is None:
+            return term.name
+        if self.vocab and iri.startswith(self.vocab):
+            suffix = iri[len(self.vocab):]
+            if suffix and ":" not in suffix and "/" not in suffix and suffix not in self.terms:
+                return suffix
+        candidates = [f"{p}:{iri[len(ns):]}" for p, ns in self.prefixes.items()
+                      if iri.startswith(ns) and len(iri) > len(ns)]
+        return min(candidates, key=lambda c: (len(c), c)) if candidates else iri
+
+    def key(self, predicate: URIRef) -> tuple[str, Term | None]:
+        term = self.by_iri.get(str(predicate))
+        return (term.name, term) if term else (self.compact(str(predicate)), None)
+
+    def language_of(self, term: Term | None) -> str | None:
+        if term is not None and term.language is not _UNSET:
+            return term.language
+        return self.language
+
+
+def _sort_key(value) -> tuple:
+    if isinstance(value, str):
+        return (0, value)
+    if isinstance(value, dict):
+        return (2, str(value.get("@id", "")), json.dumps(value, sort_keys=True, ensure_ascii=False))
+    return (1, json.dumps(value, sort_keys=True))
+
+
+class _Framer:
+    """Writes a graph as framed node objects: roots on top, what they point to nested inside."""
+
+    def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset):
+        self.graph = graph
+        self.context = context
+        self.roots = list(roots)
+        self.root_set = set(roots)
+        self.reference_only = reference_only
+        incoming = Counter(o for o in graph.objects() if isinstance(o, BNode))
+        self.shared_bnodes = {b for b, n in incoming.items() if n != 1}
+        self.bnode_ids: dict[BNode, str] = {}
+        self.embeds: Counter = Counter()
+        self.written: set[Node] = set()
+
+    def frame(self) -> list[dict]:
+        # a dry run finds blank nodes nested more than once (inside a node nested in several places):
+        # those need an @id so that a JSON-LD processor merges them back into one node
+        self._all_objects()
+        self.shared_bnodes |= {b for b, n in self.embeds.items() if isinstance(b, BNode) and n > 1}
+        self.written.clear()
+        self.embeds.clear()
+        return self._all_objects()
+
+    def _all_objects(self) -> list[dict]:
+        objects = [self._node(root, ()) for root in self.roots]
+        while True:   # nodes described but reached from no root (or only by reference)
+            left = sorted({s for s in self.graph.subjects() if s not in self.written}, key=self._order)
+            if not left:
+                return objects
+            objects.extend(self._node(s, ()) for s in left)
+
+    def _order(self, node: Node) -> tuple:
+        return (isinstance(node, BNode), self._id(node))
+
+    def _id(self, node: Node) -> str:
+        if isinstance(node, BNode):
+            return self.bnode_ids.setdefault(node, f"_:b{len(self.bnode_ids)}")
+        return str(node)
+
+    def _node(self, subject: Node, path: tuple) -> dict:
+        self.written.add(subject)
+        self.embeds[subject] += 1
+        obj: dict = {}
+        if isinstance(subject, URIRef) or subject in self.shared_bnodes or not path:
+            obj["@id"] = self._id(subject)
+        types = sorted(self.context.compact(str(t)) for t in self.graph.objects(subject, RDF.type))
+        if types:
+            obj["@type"] = types[0] if len(types) == 1 else types
+        values: dict[str, list] = defaultdict(list)
+        terms: dict[str, Term | None] = {}
+        for predicate, value in self.graph.predicate_objects(subject):
+            if predicate == RDF.type:
+                continue
+            key, term = self.context.key(predicate)
+            terms[key] = term
+            values[key].append(self._value(term, predicate, value, path + (subject,)))
+        for key in sorted(values, key=lambda k: (_KEY_ORDER.get(k, 9), k)):
+            items = sorted(values[key], key=_sort_key)
+            term = terms[key]
+            obj[key] = items if len(items) > 1 or (term is not None and term.container == "@set") else items[0]
+        return obj
+
+    def _value(self, term: Term | None, predicate: URIRef, value: Node, path: tuple):
+        if isinstance(value, Literal):
+            return self._literal(term, value)
+        embed = (predicate not in self.reference_only and value not in path and value not in self.root_set
+                 and (value, None, None) in self.graph
+                 and (isinstance(value, URIRef) or value not in self.shared_bnodes or value not in self.written))
+        if embed:
+            return self._node(value, path)
+        if isinstance(value, BNode):
+            return {"@id": self._id(value)}
+        if term is not None and term.coerce == "@id":
+            return str(value)
+        if term is not None and term.coerce == "@vocab":
+            return self.context.compact(str(value))
+        return {"@id": str(value)}
+
+    def _literal(self, term: Term | None, literal: Literal):
+        text = str(literal)
+        coerce = term.coerce if term else None
+        if literal.language:
+            if coerce is None and self.context.language_of(term) == literal.language:
+                return text
+            return {"@value": text, "@language": literal.language}
+        datatype = literal.datatype or XSD.string
+        if coerce == "@json" and datatype == RDF.JSON:
+            return json.loads(text)
+        if coerce is not None and coerce == str(datatype):
+            return int(text) if datatype in _INTEGERS and _canonical_integer(text) else text
+        if coerce is None:
+            if datatype == XSD.string:
+                return text if self.context.language_of(term) is None else {"@value": text}
+            if datatype == XSD.boolean and text in ("true", "false"):
+                return text == "true"
+            if datatype == XSD.integer and _canonical_integer(text):
+                return int(text)
+        if datatype == XSD.string:
+            return {"@value": text}
+        return {"@value": text, "@type": self.context.compact(str(datatype))}
+
+
+def _canonical_integer(text: str) -> bool:
+    return text == "0" or (text.isdigit() and not text.startswith("0"))
+
+
+def frame(graph: Graph, roots: list[URIRef], context: dict, reference_only: frozenset = frozenset()) -> list[dict]:
+    """The node objects of ``graph``: one per root, with what they point to nested, then any left over."""
+    return _Framer(graph, Context(context["@context"]), roots, reference_only).frame()
+
+
+def document(graph: Graph, roots: list[URIRef], context: dict, *, reference: str | None = None,
+             reference_only: frozenset = frozenset()) -> bytes:
+    """A JSON-LD document: the context embedded (or ``reference`` cited), then one object or an ``@graph``."""
+    objects = frame(graph, roots, context, reference_only)
+    head = {"@context": reference if reference else context["@context"]}
+    body = {**head, **objects[0]} if len(objects) == 1 else {**head, "@graph": objects}
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def document_loader(health_namespace: str = str(HEALTHDCATAP)):
+    """A pyld document loader that serves hckg's contexts offline and refuses every other URL."""
+    documents = {CONTEXT_URL: load_context("hckg", health_namespace)}
+    documents.update({url: load_context("schemaorg") for url in SCHEMA_ORG_URLS})
+
+    def load(url, options=None):
+        if url not in documents:
+            from pyld.jsonld import JsonLdError
+            raise JsonLdError(f"offline: no local copy of {url}", "jsonld.LoadDocumentError",
+                              {"url": url}, code="loading document failed")
+        return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
+                "document": documents[url]}
+
+    return load
