@@ -132,8 +132,8 @@ def test_publish_loads_the_graph_and_republishing_it_is_a_no_op(triplestore, gra
     short = content_hash(catalogue)[:12]
     result = run(V1, "--endpoint", triplestore.endpoint, "--graph", graph_iri, *triplestore.auth_args)
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"Published {len(catalogue)} triples to <{graph_iri}> at {triplestore.endpoint} "
-                             f"by Graph Store PUT, replacing 0; content hash {short}.\n")
+    assert result.stdout == (f"Published {len(catalogue)} triples (previously 0) to <{graph_iri}> "
+                             f"at {triplestore.endpoint} by Graph Store PUT; content hash {short}.\n")
     assert isomorphic(triplestore.graph(graph_iri), catalogue)
     assert count_triples(triplestore.client(), staging_iri(graph_iri)) == 0
     [before] = recorded(triplestore, graph_iri)
@@ -149,7 +149,7 @@ def test_publish_replaces_the_previous_graph(triplestore, graph_iri):
     publish_v1(triplestore, graph_iri)
     result = run(V2, "--endpoint", triplestore.endpoint, "--graph", graph_iri, *triplestore.auth_args)
     assert result.exit_code == 0, result.output
-    assert f"replacing {len(load_graph([V1]))};" in result.stdout
+    assert f"(previously {len(load_graph([V1]))})" in result.stdout
     assert isomorphic(triplestore.graph(graph_iri), load_graph([V2]))
     assert [row["hash"].lower() for row in recorded(triplestore, graph_iri)] == [content_hash(load_graph([V2]))]
 
@@ -178,7 +178,8 @@ def test_dry_run_reads_but_writes_nothing(triplestore, graph_iri):
         result = run(V2, "--endpoint", proxy.url(triplestore.endpoint), "--graph", graph_iri, "--dry-run",
                      *triplestore.auth_args)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Would publish {len(load_graph([V2]))} triples to <{graph_iri}>")
+    assert result.stdout.startswith(f"Would publish {len(load_graph([V2]))} triples (previously "
+                                    f"{len(previous)}) to <{graph_iri}>")
     assert {request.method for request in proxy.seen} == {"GET"}
     assert isomorphic(triplestore.graph(graph_iri), previous)
 

@@ -28,7 +28,8 @@ from hckg.namespaces import DEFAULT_BASE
 CATALOG_IRI = DEFAULT_BASE + "catalog"
 # One graph in the store records, for every graph hckg published there, its triple count and content hash.
 PUBLICATIONS_GRAPH = DEFAULT_BASE + "publications"
-# Virtuoso refuses updates whose generated SQL exceeds 10,000 lines (about 1,500 triples); 500 is safe everywhere.
+# Virtuoso refuses an update whose generated SQL exceeds 10,000 lines (2,000 triples did, 1,000 did not);
+# 500 is safe everywhere.
 CHUNK_TRIPLES = 500
 TIMEOUT = (10, 300)  # seconds to connect, seconds to wait for an answer
 NTRIPLES = "application/n-triples"
@@ -280,8 +281,8 @@ class Outcome:
                     f"({self.triples} triples, content hash {short}); nothing was sent.")
         verb = "Would publish" if self.status == "dry-run" else "Published"
         note = f" ({self.note})" if self.note else ""
-        return (f"{verb} {self.triples} triples to <{self.graph_iri}> at {self.endpoint} by {self.method}{note}, "
-                f"replacing {self.previous_triples}; content hash {short}.")
+        return (f"{verb} {self.triples} triples (previously {self.previous_triples}) to <{self.graph_iri}> "
+                f"at {self.endpoint} by {self.method}{note}; content hash {short}.")
 
 
 def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: Graph | None = None,
