@@ -16,7 +16,8 @@ import socket
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,6 @@ class Server:
     endpoint: str
     credentials: Credentials | None
     directory: Path
-    processes: dict = field(default_factory=dict)
 
     @property
     def auth_args(self) -> list[str]:
@@ -110,16 +110,17 @@ class Virtuoso(Server):
         pid = int((self.directory / "virtuoso.pid").read_text())
         os.kill(pid, signal.SIGKILL)
         while not _gone(pid):
-            threading.Event().wait(0.01)
+            time.sleep(0.01)
 
 
 @dataclass
 class Oxigraph(Server):
     binary: str = ""
     port: int = 0
+    process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        if "server" in self.processes:
+        if self.process:
             return
         process = subprocess.Popen([self.binary, "serve", "--location", str(self.directory / "db"),
                                     "--bind", f"127.0.0.1:{self.port}"],
@@ -132,18 +133,18 @@ class Oxigraph(Server):
         else:
             raise RuntimeError("oxigraph serve exited: " + "".join(lines[-5:]))
         threading.Thread(target=process.stdout.read, daemon=True).start()   # keep draining its output
-        self.processes["server"] = process
+        self.process = process
 
     def stop(self) -> None:
-        process = self.processes.pop("server", None)
-        if process:
-            process.terminate()
-            process.wait(timeout=30)
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+            self.process = None
 
     def kill(self) -> None:
-        process = self.processes.pop("server")
-        process.kill()
-        process.wait()
+        self.process.kill()
+        self.process.wait()
+        self.process = None
 
 
 @pytest.fixture(scope="session")

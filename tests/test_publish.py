@@ -89,6 +89,19 @@ def test_content_hash_ignores_blank_node_labels_and_changes_with_content():
     assert content_hash(first) != content_hash(second)
 
 
+def blank_node_structures(graph):
+    """The sets of blank nodes linked by triples of ``graph``; a triple without one is a structure of its own."""
+    structures = []
+    for s, _, o in graph:
+        linked = {t for t in (s, o) if isinstance(t, BNode)} or {(s, o)}
+        touching = [group for group in structures if group & linked]
+        for group in touching:
+            structures.remove(group)
+            linked |= group
+        structures.append(linked)
+    return structures
+
+
 nodes = st.one_of(st.sampled_from([BNode(f"b{i}") for i in range(6)]),
                   st.sampled_from([URIRef(f"urn:x{i}") for i in range(6)]))
 
@@ -108,7 +121,7 @@ def test_update_chunks_cover_the_graph_and_keep_each_blank_node_in_one_chunk(tri
                 if isinstance(term, BNode):
                     assert owners.setdefault(term, index) == index
         if len(chunk) > size:   # only one blank-node structure may exceed the size, and then alone
-            assert len({owners.get(t[0], owners.get(t[2])) for t in chunk}) == 1
+            assert len(blank_node_structures(chunk)) == 1
 
 
 def test_a_graph_iri_that_is_not_an_iri_is_refused_before_any_request():
@@ -116,6 +129,12 @@ def test_a_graph_iri_that_is_not_an_iri_is_refused_before_any_request():
     assert result.exit_code == 2
     assert result.stderr == ("Error: --graph 'not an iri' is not an absolute IRI; "
                              "give one like https://example.org/graph\n")
+
+
+def test_the_publications_record_graph_is_not_a_target():
+    result = run(V1, "--endpoint", "http://127.0.0.1:1/sparql", "--graph", PUBLICATIONS_GRAPH)
+    assert result.exit_code == 2
+    assert "is where hckg keeps its own records" in result.stderr
 
 
 def test_credentials_in_the_endpoint_url_are_refused_without_echoing_them():

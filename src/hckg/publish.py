@@ -295,6 +295,8 @@ def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: 
     """
     check_endpoint(endpoint)
     check_iri(graph_iri)
+    if graph_iri == PUBLICATIONS_GRAPH or graph_iri.startswith(DEFAULT_BASE + "staging/"):
+        raise UsageError(f"--graph <{graph_iri}> is where hckg keeps its own records; choose another graph")
     if method not in (None, "gsp", "update"):
         raise UsageError(f"--method {method!r}: use gsp or update")
     if graph is None:
