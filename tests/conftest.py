@@ -15,3 +15,6 @@ def shared():
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+# Real triplestore servers (Virtuoso, Oxigraph) for the publish and parity tests.
+pytest_plugins = ["servers"]
