@@ -58,10 +58,11 @@ class LocalEngine:
     def __init__(self, graph: Graph):
         self.graph = graph
 
-    def _run(self, query: str):
+    def _run(self, query: str, read):
+        """Parse and evaluate ``query``; rdflib evaluates lazily, so ``read`` forces the answer here."""
         try:
             # initNs={} so that a query needs its own PREFIX lines, as it does on any endpoint
-            return self.graph.query(query, initNs={})
+            return read(self.graph.query(query, initNs={}))
         except ParseException as exc:
             raise InputError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
         except Exception as exc:  # rdflib reports evaluation problems with many exception types
@@ -69,15 +70,13 @@ class LocalEngine:
             raise HckgError(f"the embedded store could not run the query: {message}") from None
 
     def select(self, query: str) -> Table:
-        result = self._run(query)
-        columns = [str(v) for v in result.vars]
-        return Table(columns, [tuple(row) for row in result])
+        return self._run(query, lambda result: Table([str(v) for v in result.vars], [tuple(row) for row in result]))
 
     def construct(self, query: str) -> Graph:
-        return self._run(query).graph
+        return self._run(query, lambda result: result.graph)
 
     def ask(self, query: str) -> bool:
-        return bool(self._run(query).askAnswer)
+        return self._run(query, lambda result: bool(result.askAnswer))
 
 
 def _files_key(paths: Sequence[str | Path]) -> tuple:
