@@ -384,3 +384,21 @@ def test_catalogue_records_of_exported_datasets_are_kept(tmp_path, shared):
     assert (None, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), None) not in whole
     one = render(graph, get_profile("dcat-ap"), ["alpha-xray"]).graph
     assert not any(one.objects(None, DCAT.record))   # a dataset export has no catalogue
+
+
+def test_output_suffix_chooses_the_format_and_the_file_mode_follows_umask(tmp_path):
+    import os
+    import stat
+
+    from click.testing import CliRunner
+    from rdflib import Graph
+
+    from hckg.cli import cli
+
+    target = tmp_path / "out" / "catalog.ttl"
+    result = CliRunner().invoke(cli, ["export", "--dataset", "chexpert", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(Graph().parse(target, format="turtle")) > 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -16,6 +16,9 @@ def write_atomic(path: str | Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp creates 0600; give the file the mode a plain open() would
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
         os.replace(tmp, target)

@@ -135,8 +135,8 @@ def health_namespace_option(command):
 
 @cli.command()
 @data_option
-@click.option("-f", "--format", "fmt", default="jsonld", show_default=True, metavar="FORMAT",
-              help="jsonld, turtle, ntriples, rdfxml or nquads.")
+@click.option("-f", "--format", "fmt", metavar="FORMAT",
+              help="jsonld, turtle, ntriples, rdfxml or nquads (default: from the -o suffix, else jsonld).")
 @click.option("--profile", default="dcat-ap", show_default=True,
               help="dcat-ap, healthdcat-ap, schemaorg or croissant.")
 @click.option("--dataset", "datasets", multiple=True, metavar="ID",
@@ -156,7 +156,9 @@ def export(data, fmt, profile, datasets, context, health_namespace, output):
     Exit codes: 0 written, 1 the catalogue cannot be exported, 2 bad option or unreadable input.
     """
     from hckg.export import export as run_export, save
+    from hckg.formats import format_for_output
 
+    fmt = format_for_output(fmt, output).name
     save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
                             health_namespace=health_namespace))
 

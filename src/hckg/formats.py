@@ -33,3 +33,12 @@ def rdf_format(name: str) -> RdfFormat:
     if key not in RDF_FORMATS:
         raise UsageError(f"unknown RDF format '{name}'; use one of {', '.join(RDF_FORMATS)}")
     return RDF_FORMATS[key]
+
+
+def format_for_output(name: str | None, output: str, default: str = "jsonld") -> RdfFormat:
+    """The format asked for, else the one the output file's suffix names, else ``default``."""
+    if name:
+        return rdf_format(name)
+    suffix = output.rsplit(".", 1)[-1].lower() if "." in output.rsplit("/", 1)[-1] else ""
+    by_suffix = {f.suffix[1:]: f for f in RDF_FORMATS.values()}
+    return by_suffix.get(suffix) or rdf_format(default)
