@@ -52,3 +52,64 @@ def validate(paths, shapes, fmt):
     output = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()
     click.echo(output, nl=False)
     sys.exit(0 if report.conforms else 1)
+
+
+@cli.group(name="import")
+def import_():
+    """Import catalogue records from other formats."""
+
+
+@import_.command(name="markdown")
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
+              help="RDF format: turtle, ntriples, nquads, jsonld or rdfxml.")
+@click.option("--base", help="Base IRI for the output instead of https://w3id.org/hckg/ (every hckg IRI moves).")
+@click.option("--merge", "merge", multiple=True, type=click.Path(path_type=str),
+              help="Curated catalogue (file or folder, e.g. data/) to merge with: its facts win, every "
+                   "disagreement is reported, and only what the list adds is written. Repeatable.")
+@reports_errors
+def import_markdown(source, output, fmt, base, merge):
+    """Import a Markdown source list (## Category, ### Dataset, - _Field_: value) as catalogue triples.
+
+    Findings go to stderr, one a line: FILE:LINE: [Severity] subject — message. Fixable problems are
+    fixed and reported as warnings; an error means nothing is written.
+
+    \b
+    Exit codes: 0 imported (warnings allowed), 1 errors in the list, 2 file or options unusable.
+    """
+    from hckg.atomic import write_atomic
+    from hckg.errors import UsageError
+    from hckg.formats import rdf_format
+    from hckg.importer import import_markdown as run_import
+
+    rdf = rdf_format(fmt)
+    if base is not None and not (base.startswith(("http://", "https://")) and base.endswith(("/", "#"))):
+        raise UsageError(f"--base '{base}' is not a base IRI; use an http(s) IRI ending in / or #")
+    report = run_import(source, base=base, merge=list(merge) or None)
+    for finding in report.diagnostics.sorted():
+        click.echo(str(finding), err=True)
+    click.echo(report.summary(), err=True)
+    if not report.ok:
+        sys.exit(1)
+    write_atomic(output, report.graph.serialize(format=rdf.rdflib).encode("utf-8"))
+
+
+@cli.command()
+@click.option("--data", multiple=True, type=click.Path(path_type=str),
+              help="Catalogue files or folders (default: data/). Repeatable.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["markdown"]), required=True, help="Export format.")
+@click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
+@reports_errors
+def export(data, fmt, output):
+    """Export the catalogue (only --format markdown in this branch)."""
+    export_markdown(data, output)
+
+
+def export_markdown(data, output):
+    """``hckg export --format markdown``: the catalogue as a Markdown source list."""
+    from hckg.atomic import write_atomic
+    from hckg.graph import load_graph
+    from hckg.markdown import write_markdown
+
+    write_atomic(output, write_markdown(load_graph(list(data) or None)).encode("utf-8"))
