@@ -113,7 +113,7 @@ LIST = """# Sources
                          "known fields: Cost, Size, Labels, Requires, Includes, Reference, Access, Temporal coverage, "
                          "Source, Owner"]),
     ("- _Size_: lots of patients",
-     ['9: [Error] Alpha: Size — cannot read "lots" as a count; expected counts such as '
+     ['9: [Error] Alpha: Size — cannot read "lots" in "lots of patients" as a count; expected counts such as '
       '"49,785 hospital admissions of 38,597 patients", "more than 165,000 imaging studies" or '
       '"50-100k responses annually"']),
     ("- _Size_: 12 widgets",

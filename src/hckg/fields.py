@@ -449,13 +449,14 @@ class Size(Field):
         text = re.sub(r"^variable\s*[,;:]\s*", "", text, flags=re.I)
         counts = []
         for part in re.split(r"\s*;\s*|,\s+|\s+(?:of|from|and)\s+", text):
-            counts.append(self._count(part, vocabulary, warn, growing is not None))
+            counts.append(self._count(part, text, vocabulary, warn, growing is not None))
         return frozenset(counts)
 
-    def _count(self, part, vocabulary, warn, growing):
+    def _count(self, part, text, vocabulary, warn, growing):
         match = self.COUNT.match(part.strip())
         if not match:
-            raise FieldError(f'cannot read "{part}" as a count; {self.EXAMPLES}')
+            where = f'"{part}"' if part.strip() == text.strip() else f'"{part}" in "{text}"'
+            raise FieldError(f"cannot read {where} as a count; {self.EXAMPLES}")
         first = self._number(match["first"], match["first_scale"] or
                              (match["second_scale"] if "," not in match["first"] else None))
         second = self._number(match["second"], match["second_scale"]) if match["second"] else None
@@ -508,7 +509,7 @@ class Size(Field):
 
     def _emit_totals(self, graph, dataset, counts):
         """HealthDCAT-AP's two totals, where the list makes them unambiguous."""
-        exact = [c for c in counts if c.value is not None and c.per is None]
+        exact = [c for c in counts if c.value is not None and c.per is None and not c.approximate]
         people = [c for c in exact if str(c.unit).rsplit("/", 1)[-1] in self.INDIVIDUALS]
         records = [c for c in exact if c not in people]
         individuals = people[0].value if len(people) == 1 else None
@@ -584,7 +585,7 @@ class LabelSet:
 class Labels(Field):
     name = "Labels"
     NONE = {"none", "no labels", "n/a", "unlabelled", "unlabeled"}
-    COUNTED = re.compile(r"^(\d[\d,]*)\s+\S.*$")
+    COUNTED = re.compile(r"^(\d[\d,]*\d|\d)\s+[^\W\d_].*$")
 
     def parse(self, text, vocabulary, warn):
         text = " ".join(text.split())

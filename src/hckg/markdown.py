@@ -122,6 +122,7 @@ class _Paragraphs:
         self.paragraphs: list[list[str]] = [[]]
 
     def add(self, text: str) -> None:
+        text = " ".join(text.split())
         if text.startswith("\\") and len(text) > 1 and text[1] in ESCAPABLE:
             text = text[1:]
         self.paragraphs[-1].append(text)
