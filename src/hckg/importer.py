@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from hckg.diagnostics import Diagnostics
+from hckg.errors import UsageError
 from hckg.fields import (CATALOG, DCAT, DS, RECORD, EU_THEME, FIELDS, HEALTH_CATEGORY, SCHEMES, SOURCE, THEME, Emit, FieldError,
                          Vocabulary, emit_extras, field_named, iri_slug, normalise, project_vocabulary, slugify)
 from hckg.graph import load_graph, rebase
@@ -234,6 +235,8 @@ def import_markdown(path: str | Path, *, base: str | None = None, merge: list | 
                     today: date | None = None) -> ImportReport:
     """Import a Markdown source list (``merge``: against a curated catalogue, whose facts win).
     ``today`` dates the catalogue records of the imported datasets (default: the current date)."""
+    if base is not None and not (base.startswith(("http://", "https://")) and base.endswith(("/", "#"))):
+        raise UsageError(f"--base '{base}' is not a base IRI; use an http(s) IRI ending in / or #")
     text = read_source(path)
     diagnostics = Diagnostics(str(path))
     document = parse_markdown(text, diagnostics)

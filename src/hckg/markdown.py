@@ -330,6 +330,13 @@ def write_markdown(graph: Graph) -> str:
     return render_markdown(document)
 
 
+def export_markdown(paths=None) -> bytes:
+    """``hckg export --format markdown``: a catalogue (default: data/) as a Markdown source list."""
+    from hckg.graph import load_graph
+
+    return write_markdown(load_graph(list(paths or []) or None)).encode("utf-8")
+
+
 def _entry(graph: Graph, dataset, category: str, vocabulary: Vocabulary) -> Entry:
     title = _text(graph, dataset, DCTERMS.title) or str(dataset).rstrip("/").rsplit("/", 1)[-1]
     description = _text(graph, dataset, DCTERMS.description) or ""
