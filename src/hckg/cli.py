@@ -41,10 +41,11 @@ def import_():
 
 @import_.command(name="markdown")
 @click.argument("source", type=click.Path(path_type=str))
-@click.option("-o", "--output", default="-", show_default=True, help="Output file, or - for stdout.")
-@click.option("-f", "--format", "fmt", default="turtle", show_default=True,
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file, or - for stdout.")
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True, metavar="FORMAT",
               help="RDF format: turtle, ntriples, nquads, jsonld or rdfxml.")
-@click.option("--base", help="Base IRI for the output instead of https://w3id.org/hckg/ (every hckg IRI moves).")
+@click.option("--base", metavar="IRI",
+              help="Base IRI for the output instead of https://w3id.org/hckg/ (every hckg IRI moves).")
 @click.option("--merge", "merge", multiple=True, type=click.Path(path_type=str),
               help="Curated catalogue (file or folder, e.g. data/) to merge with: its facts win, every "
                    "disagreement is reported, and only what the list adds is written. Repeatable.")

@@ -42,7 +42,6 @@ class ImportedDataset:
 class ImportedList:
     """A source list read into triples: per-dataset parts plus what they share."""
 
-    source: SourceList
     datasets: list[ImportedDataset]
     themes: dict[str, URIRef]          # category title -> theme
     shared: Graph                      # the catalogue's title, the themes, the list as a source
@@ -129,7 +128,7 @@ def import_list(document: SourceList, vocabulary: Vocabulary, diagnostics: Diagn
                 if other is not dataset:
                     diagnostics.warning(dataset.lines["Access"].line, f"{entry.title}: Access",
                                         f"same access URL as {other.entry.title} (line {other.lines['Access'].line}): {url}")
-    return ImportedList(document, datasets, themes, shared, list_iri, file_name)
+    return ImportedList(datasets, themes, shared, list_iri, file_name)
 
 
 def _theme(category: Category, vocabulary: Vocabulary, diagnostics: Diagnostics, shared: Graph) -> URIRef:

@@ -26,7 +26,6 @@ FORMAT_HINT = "a source list has '## Category' and '### Dataset' headings with '
 class FieldLine:
     name: str          # as written, without emphasis
     value: str         # without surrounding spaces; continuation lines joined
-    raw: str = ""      # the value exactly as on its line, trailing spaces included
     line: int = 0
 
 
@@ -223,7 +222,7 @@ def parse_markdown(text: str, diagnostics: Diagnostics) -> SourceList:
                     diagnostics.warning(number, subject, "empty value; field ignored")
                     last_field = None
                     continue
-                last_field = FieldLine(name, raw.strip(), raw, number)
+                last_field = FieldLine(name, raw.strip(), number)
                 entry.fields.append(last_field)
                 after_fields = False
             elif bullet:
