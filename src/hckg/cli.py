@@ -36,6 +36,45 @@ def cli():
     """
 
 
+@cli.group(name="import")
+def import_():
+    """Import catalogue records from other formats."""
+
+
+@import_.command(name="markdown")
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file, or - for stdout.")
+@click.option("-f", "--format", "fmt", default="turtle", show_default=True, metavar="FORMAT",
+              help="RDF format: turtle, ntriples, nquads, jsonld or rdfxml.")
+@click.option("--base", metavar="IRI",
+              help="Base IRI for the output instead of https://w3id.org/hckg/ (every hckg IRI moves).")
+@click.option("--merge", "merge", multiple=True, type=click.Path(path_type=str),
+              help="Curated catalogue (file or folder, e.g. data/) to merge with: its facts win, every "
+                   "disagreement is reported, and only what the list adds is written. Repeatable.")
+@reports_errors
+def import_markdown(source, output, fmt, base, merge):
+    """Import a Markdown source list (## Category, ### Dataset, - _Field_: value) as catalogue triples.
+
+    Findings go to stderr, one a line: FILE:LINE: [Severity] subject — message. Fixable problems are
+    fixed and reported as warnings; an error means nothing is written.
+
+    \b
+    Exit codes: 0 imported (warnings allowed), 1 errors in the list, 2 file or options unusable.
+    """
+    from hckg.atomic import write_atomic
+    from hckg.formats import rdf_format
+    from hckg.importer import import_markdown as run_import
+
+    rdf = rdf_format(fmt)
+    report = run_import(source, base=base, merge=list(merge) or None)
+    for finding in report.diagnostics.sorted():
+        click.echo(str(finding), err=True)
+    click.echo(report.summary(), err=True)
+    if not report.ok:
+        sys.exit(1)
+    write_atomic(output, report.graph.serialize(format=rdf.rdflib).encode("utf-8"))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--shapes", type=click.Path(path_type=str), help="SHACL shapes file or folder (default: the project's shapes/).")
@@ -136,7 +175,8 @@ def health_namespace_option(command):
 @cli.command()
 @data_option
 @click.option("-f", "--format", "fmt", metavar="FORMAT",
-              help="jsonld, turtle, ntriples, rdfxml or nquads (default: from the -o suffix, else jsonld).")
+              help="jsonld, turtle, ntriples, rdfxml, nquads, or markdown (the source-list format; no profile) "
+                   "(default: from the -o suffix, else jsonld).")
 @click.option("--profile", default="dcat-ap", show_default=True,
               help="dcat-ap, healthdcat-ap, schemaorg or croissant.")
 @click.option("--dataset", "datasets", multiple=True, metavar="ID",
@@ -158,6 +198,13 @@ def export(data, fmt, profile, datasets, context, health_namespace, output):
     from hckg.export import export as run_export, save
     from hckg.formats import format_for_output
 
+    if (fmt or "").lower() == "markdown" or (fmt is None and output.endswith(".md")):
+        from hckg.errors import UsageError
+        from hckg.markdown import export_markdown
+
+        if datasets or profile != "dcat-ap":
+            raise UsageError("--dataset and --profile do not apply to --format markdown, which writes the whole list")
+        return save(output, export_markdown(data))
     fmt = format_for_output(fmt, output).name
     save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
                             health_namespace=health_namespace))
