@@ -15,7 +15,7 @@ from hckg import jsonld
 from hckg.cli import cli
 from hckg.export import catalogue_datasets, export, render
 from hckg.graph import load_graph
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.namespaces import SDO
 from hckg.profiles import PROFILES, get_profile
 from hckg.profiles.healthdcatap import DEVIATIONS
@@ -204,7 +204,7 @@ def test_healthdcat_ap_violations_are_exactly_the_documented_deviations(shared, 
             focus = URIRef(result.focus.strip("<>"))
             classes = {qname(str(c)) for c in graph.objects(focus, RDF.type)}
             matches = {(c, p) for c, p in documented if p == result.path and c in classes}
-            assert matches, (name, result)
+            assert matches, (iri, result)
             seen |= matches
     assert seen == documented
 

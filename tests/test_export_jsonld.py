@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, XSD
 
 from hckg import jsonld
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 
 pyld = pytest.importorskip("pyld.jsonld")
 CONTEXT = jsonld.load_context("hckg")

@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from hckg.cli import cli
 from hckg.diagnostics import Diagnostics
-from hckg.fields import DS, SCHEMA
+from hckg.namespaces import DS, SCHEMA
 from hckg.importer import import_list, import_markdown
 from hckg.markdown import parse_markdown
 from hckg.namespaces import HCKG

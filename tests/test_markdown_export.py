@@ -11,7 +11,8 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from hckg.cli import cli
 from hckg.diagnostics import Diagnostics
-from hckg.fields import DS, project_vocabulary, slugify
+from hckg.fields import project_vocabulary, slugify
+from hckg.namespaces import DS
 from hckg.graph import load_graph
 from hckg.importer import import_list, import_markdown
 from hckg.markdown import parse_markdown, write_markdown

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, Graph, Literal
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 

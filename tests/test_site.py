@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS
 from hckg.cli import cli
 from hckg.export import catalogue_datasets
 from hckg.graph import load_graph
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.site import build_site
 
 from conftest import FIXTURES

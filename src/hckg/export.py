@@ -17,7 +17,7 @@ from hckg.atomic import write_atomic
 from hckg.errors import UsageError
 from hckg.formats import rdf_format
 from hckg.graph import load_graph
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.profiles import DEFAULT_NAMESPACE, DEFAULT_PROFILE, ProfileGraph, get_profile
 from hckg.profiles.base import Profile
 

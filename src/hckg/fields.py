@@ -23,23 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 
-from hckg.namespaces import DEFAULT_BASE, HCKG, HEALTHDCATAP, SCHEMA
+from hckg.namespaces import ACCESS_RIGHT, AGENT, DCAT, DEFAULT_BASE, DIST, HCKG, HEALTHDCATAP, LABELS, SCHEMA
 
-# rdflib's DCAT is DCAT 2, a closed namespace: DCAT 3 terms (DatasetSeries, inSeries, hasVersion) need an open one
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DS = Namespace(DEFAULT_BASE + "dataset/")
-RECORD = Namespace(DEFAULT_BASE + "record/")
-DIST = Namespace(DEFAULT_BASE + "distribution/")
-AGENT = Namespace(DEFAULT_BASE + "agent/")
-LABELS = Namespace(DEFAULT_BASE + "labels/")
-THEME = Namespace(DEFAULT_BASE + "theme/")
-SOURCE = Namespace(DEFAULT_BASE + "source/")
-CATALOG = URIRef(DEFAULT_BASE + "catalog")
-ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
-EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 HEALTH_CATEGORY = "https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories/"
 
 # the concept schemes list words are read into: name -> scheme IRI (concepts live at scheme IRI + "/" + name)

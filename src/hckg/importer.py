@@ -15,12 +15,12 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from hckg.diagnostics import Diagnostics
 from hckg.errors import UsageError
-from hckg.fields import (CATALOG, DCAT, DS, RECORD, EU_THEME, FIELDS, HEALTH_CATEGORY, SCHEMES, SOURCE, THEME, Emit, FieldError,
-                         Vocabulary, emit_extras, field_named, iri_slug, normalise, project_vocabulary, slugify)
+from hckg.fields import (FIELDS, HEALTH_CATEGORY, SCHEMES, Emit, FieldError, Vocabulary, emit_extras, field_named, iri_slug, normalise, project_vocabulary, slugify)
 from hckg.graph import load_graph, rebase
 from hckg.merge import MergeSummary, merge_with_catalogue
 from hckg.markdown import Category, Entry, FieldLine, SourceList, default_description, parse_markdown, read_source
-from hckg.namespaces import DEFAULT_BASE, HCKG, HEALTHDCATAP, bind_prefixes
+from hckg.namespaces import (CATALOG, DCAT, DEFAULT_BASE, DS, EU_THEME, HCKG, HEALTHDCATAP, RECORD, SOURCE, THEME,
+                             bind_prefixes)
 
 PREFIXES = {name: DEFAULT_BASE + path for name, path in (
     ("ds", "dataset/"), ("dist", "distribution/"), ("agent", "agent/"), ("labels", "labels/"), ("theme", "theme/"),

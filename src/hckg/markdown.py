@@ -17,7 +17,8 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from hckg.diagnostics import Diagnostics
 from hckg.errors import InputError
-from hckg.fields import DCAT, FIELDS, SCHEMA, SCHEMES, THEME, Vocabulary, objects, project_vocabulary
+from hckg.fields import FIELDS, SCHEMES, Vocabulary, objects, project_vocabulary
+from hckg.namespaces import DCAT, SCHEMA, THEME
 
 FORMAT_HINT = "a source list has '## Category' and '### Dataset' headings with '- _Field_: value' lines"
 

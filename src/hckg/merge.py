@@ -17,8 +17,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
 from hckg.diagnostics import Diagnostics
-from hckg.fields import AGENT, CATALOG, DCAT, FIELDS, SCHEMES, Vocabulary, extras, normalise
-from hckg.namespaces import HCKG
+from hckg.fields import FIELDS, SCHEMES, Vocabulary, extras, normalise
+from hckg.namespaces import AGENT, CATALOG, DCAT, HCKG
 
 if TYPE_CHECKING:
     from hckg.importer import ImportedDataset, ImportedList

@@ -1,6 +1,6 @@
 """The namespaces the catalogue uses, bound once for every graph hckg creates."""
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 DEFAULT_BASE = "https://w3id.org/hckg/"
@@ -12,8 +12,16 @@ SCHEMA = Namespace("https://schema.org/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 HEALTHDCATAP = Namespace("http://healthdataportal.eu/ns/health#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+CATALOG = URIRef(DEFAULT_BASE + "catalog")
 DS = Namespace(DEFAULT_BASE + "dataset/")
+RECORD = Namespace(DEFAULT_BASE + "record/")
+DIST = Namespace(DEFAULT_BASE + "distribution/")
+AGENT = Namespace(DEFAULT_BASE + "agent/")
+LABELS = Namespace(DEFAULT_BASE + "labels/")
 THEME = Namespace(DEFAULT_BASE + "theme/")
+SOURCE = Namespace(DEFAULT_BASE + "source/")
+ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 
 PREFIXES = {
     "dcat": DCAT,
@@ -43,7 +51,6 @@ def bind_prefixes(graph: Graph) -> Graph:
 
 
 # Namespaces the export profiles write (not bound on catalogue graphs).
-DCAT3 = Namespace("http://www.w3.org/ns/dcat#")   # DCAT 3 terms rdflib's closed DCAT namespace lacks
 SDO = Namespace("http://schema.org/")              # schema.org as the JSON-LD context https://schema.org/ expands it
 CROISSANT = Namespace("http://mlcommons.org/croissant/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

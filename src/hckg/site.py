@@ -21,8 +21,7 @@ from hckg.errors import UsageError
 from hckg.export import catalogue_datasets, catalogues, dataset_id, render, serialize
 from hckg.graph import load_graph
 from hckg.jsonld import load_context
-from hckg.namespaces import DCAT3 as DCAT
-from hckg.namespaces import DEFAULT_BASE, HCKG, HEALTHDCATAP, SCHEMA
+from hckg.namespaces import DCAT, DEFAULT_BASE, HCKG, HEALTHDCATAP, SCHEMA
 from hckg.profiles import DEFAULT_NAMESPACE, get_profile
 
 INDIVIDUALS = {"patient", "person", "participant", "beneficiary"}   # count units that count people

@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, XSD
 
 from hckg.namespaces import CROISSANT as CR
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.namespaces import HCKG, SCHEMA, THEME
 from hckg.profiles.base import Field, NodeMap, Profile, Walk
 

@@ -11,10 +11,10 @@ hckg:labelScheme with its SKOS labels: harvesters ignore it, and it carries the 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
-from hckg.namespaces import ADMS, DCAT3, DCATAP, HCKG, ODRL, SPDX, VCARD
+from hckg.namespaces import ADMS, DCAT, DCATAP, HCKG, ODRL, SPDX, VCARD
 from hckg.profiles.base import Field, NodeMap, Profile, Walk
 
-DCAT = DCAT3
+DCAT = DCAT
 
 # node kinds every DCAT-AP rendition shares -------------------------------------------------------
 _CONCEPT = NodeMap(

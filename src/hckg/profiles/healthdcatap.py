@@ -12,8 +12,7 @@ from dataclasses import replace
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from hckg.namespaces import DCAT3 as DCAT
-from hckg.namespaces import EU_AUTHORITY, HDEU_AUTHORITY, HEALTHDCATAP
+from hckg.namespaces import DCAT, EU_AUTHORITY, HDEU_AUTHORITY, HEALTHDCATAP
 from hckg.profiles.base import Field, Walk
 from hckg.profiles.dcatap import NODES, REFERENCES, DcatApProfile
 

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, SKOS, XSD
 
 from hckg.errors import HckgError
 from hckg.jsonld import SCHEMA_ORG
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.namespaces import HCKG, SCHEMA, SDO
 from hckg.profiles.base import Field, NodeMap, Profile, Walk
 
