@@ -270,6 +270,7 @@ def test_rebase_moves_every_hckg_iri_and_nothing_else(catalogue):
     moved = rebase(catalogue, "https://data.example.org/kg/")
     assert len(moved) == len(catalogue)
     iris = {str(t) for t in moved.all_nodes() if isinstance(t, URIRef)}
-    assert not any(i.startswith("https://w3id.org/hckg/") for i in iris)
+    assert not any(i.startswith("https://w3id.org/hckg/") and "/ontology#" not in i for i in iris)
+    assert "https://w3id.org/hckg/ontology#labelScheme" in iris
     assert "https://data.example.org/kg/dataset/chexpert" in iris
     assert "https://ror.org/04vfsmv21" in iris

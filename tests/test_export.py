@@ -402,3 +402,17 @@ def test_output_suffix_chooses_the_format_and_the_file_mode_follows_umask(tmp_pa
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def test_base_moves_the_catalogue_iris_but_not_the_ontology_terms():
+    from click.testing import CliRunner
+    from rdflib import Graph, URIRef
+
+    from hckg.cli import cli
+
+    result = CliRunner().invoke(cli, ["export", "--base", "https://kg.example.org/", "--dataset", "chexpert",
+                                      "-f", "ntriples"])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format="nt")
+    assert (URIRef("https://kg.example.org/dataset/chexpert"), None, None) in graph
+    assert not any(str(t).startswith("https://w3id.org/hckg/") and "/ontology#" not in str(t) for t in graph.all_nodes())

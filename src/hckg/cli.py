@@ -183,9 +183,11 @@ def health_namespace_option(command):
               help="Export only this dataset (short name like chexpert, or its IRI); repeatable.")
 @click.option("--context", metavar="URL", help="JSON-LD: cite this context URL instead of embedding the context.")
 @health_namespace_option
+@click.option("--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
+              help="Publish the catalogue's IRIs under this base instead (the ontology's terms keep theirs).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file; - is stdout.")
 @reports_errors
-def export(data, fmt, profile, datasets, context, health_namespace, output):
+def export(data, fmt, profile, datasets, context, health_namespace, base, output):
     """Export the catalogue (or some datasets) in a profile and an RDF format.
 
     \b
@@ -207,7 +209,7 @@ def export(data, fmt, profile, datasets, context, health_namespace, output):
         return save(output, export_markdown(data))
     fmt = format_for_output(fmt, output).name
     save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
-                            health_namespace=health_namespace))
+                            health_namespace=health_namespace, base=base))
 
 
 @cli.command()

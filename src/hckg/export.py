@@ -16,8 +16,8 @@ from hckg import jsonld, rdfxml
 from hckg.atomic import write_atomic
 from hckg.errors import UsageError
 from hckg.formats import rdf_format
-from hckg.graph import load_graph
-from hckg.namespaces import DCAT
+from hckg.graph import load_graph, rebase
+from hckg.namespaces import DCAT, DEFAULT_BASE
 from hckg.profiles import DEFAULT_NAMESPACE, DEFAULT_PROFILE, ProfileGraph, get_profile
 from hckg.profiles.base import Profile
 
@@ -89,11 +89,14 @@ def serialize(rendition: ProfileGraph, profile: Profile, fmt: str = "jsonld", co
 
 def export(paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE, fmt: str = "jsonld",
            datasets: Iterable[str] = (), context: str | None = None,
-           health_namespace: str = DEFAULT_NAMESPACE) -> bytes:
-    """Load a catalogue (default: data/) and export it, or the named datasets, in one profile and format."""
+           health_namespace: str = DEFAULT_NAMESPACE, base: str = DEFAULT_BASE) -> bytes:
+    """Load a catalogue (default: data/) and export it, or the named datasets, in one profile and format.
+
+    ``base`` moves the catalogue's IRIs from https://w3id.org/hckg/ to where it is published.
+    """
     chosen = get_profile(profile, health_namespace=health_namespace)
     rdf_format(fmt)   # a bad format fails before the catalogue is loaded
-    graph = load_graph(list(paths) if paths else None)
+    graph = rebase(load_graph(list(paths) if paths else None), base)
     return serialize(render(graph, chosen, datasets), chosen, fmt, context, health_namespace)
 
 

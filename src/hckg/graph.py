@@ -7,7 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from hckg.errors import InputError
-from hckg.namespaces import DEFAULT_BASE, bind_prefixes
+from hckg.namespaces import DEFAULT_BASE, HCKG, bind_prefixes
 from hckg.resources import project_dir
 
 # file suffix -> rdflib parser name
@@ -73,17 +73,19 @@ def load_graph(paths: Iterable[str | Path] | None = None, *, ontology: bool = Tr
 
 
 def rebase(graph: Graph, base: str) -> Graph:
-    """Return a copy of ``graph`` with every IRI under the default base moved under ``base``."""
+    """Return a copy of ``graph`` with the catalogue's IRIs (datasets, agents, concepts …) moved under ``base``.
+
+    The ontology's terms (``…/ontology#``) keep their IRIs: they name the vocabulary, not the data.
+    """
     if base == DEFAULT_BASE:
         return graph
 
     def move(term):
-        if isinstance(term, URIRef) and term.startswith(DEFAULT_BASE):
+        if isinstance(term, URIRef) and term.startswith(DEFAULT_BASE) and not term.startswith(HCKG):
             return URIRef(base + term[len(DEFAULT_BASE):])
         return term
 
     moved = bind_prefixes(Graph())
-    moved.bind("hckg", base + "ontology#", override=True, replace=True)
     for s, p, o in graph:
         moved.add((move(s), move(p), move(o)))
     return moved
