@@ -437,3 +437,25 @@ def test_the_json_ld_context_is_the_one_the_exports_embed(client):
     assert json.loads(client.get("/context.jsonld").content) == load_context("hckg")
     assert client.get("/context.jsonld").headers["content-type"] == "application/ld+json; charset=utf-8"
     assert (URIRef(NS + "catalog"), DCTERMS.title, None) in exported()
+
+
+# --- the command ------------------------------------------------------------------------------------
+def test_serve_refuses_bad_options_in_one_line_before_serving(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from hckg.cli import cli
+
+    runner = CliRunner()
+    bad_base = runner.invoke(cli, ["serve", "--base", "w3id.org/hckg/", "--data", str(DATA[0])])
+    assert bad_base.exit_code == 2 and bad_base.output.startswith("Error: --base w3id.org/hckg/: not an http(s) IRI")
+    missing = runner.invoke(cli, ["serve", "--data", str(tmp_path / "none.ttl")])
+    assert missing.exit_code == 2 and missing.output == f"Error: {tmp_path / 'none.ttl'}: no such file or folder\n"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = runner.invoke(cli, ["serve", "--port", str(port), "--data", str(DATA[0])])
+    assert busy.exit_code == 2
+    assert busy.output.startswith(f"Error: --host 127.0.0.1 --port {port}: cannot listen there (Address already in use)")

@@ -134,7 +134,8 @@ class Server:
             media = choose_media(params, headers.get("accept"), RDF_MEDIA + (HTML,), fixed_media)
             profile = choose_profile(params, headers.get("accept-profile"), cat.profiles("catalog"), fixed_profile)
             path = request.scope["path"].lstrip("/")
-            return self.reply(request, await _threaded(cat.catalog_page, path, params, profile, media))
+            rep = cat.cached(cat.page_key(path, params, profile, media))
+            return self.reply(request, rep or await _threaded(cat.catalog_page, path, params, profile, media))
         media = choose_media(params, headers.get("accept"), DUMP_MEDIA, fixed_media)
         profile = choose_profile(params, headers.get("accept-profile"), ("hckg",) + cat.profiles("catalog"),
                                  fixed_profile)

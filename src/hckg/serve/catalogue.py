@@ -260,13 +260,17 @@ class Catalogue:
         return links
 
     # --- the catalogue, paged, and the dumps -----------------------------------------------------
+    @staticmethod
+    def page_key(path: str, params, profile: str, media: str) -> tuple:
+        return ("catalog", path, tuple(sorted(params.multi_items())), profile, media)
+
     def catalog_page(self, path: str, params, profile: str, media: str) -> Representation:
         """A page of the catalogue with its Hydra description, as harvesters page through it."""
-        paging = hydra.paging(params)
-        key = ("catalog", path, paging, tuple(sorted(params.items())), profile, media)
+        key = self.page_key(path, params, profile, media)
         cached = self.cached(key)
         if cached is not None:
             return cached
+        paging = hydra.paging(params)
         datasets = self.datasets if paging.since is None else [
             d for d in self.datasets if hydra.modified_since(self.modified.get(d), paging.since)]
         page = hydra.page_of(paging, len(datasets), self.base + path, params)
