@@ -74,7 +74,7 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        print(f"| what | URL | requests/s | p99 latency (ms) | errors |\n|---|---|---:|---:|---:|")
+        print("| what | URL | requests/s | p99 latency (ms) | errors |\n|---|---|---:|---:|---:|")
         for name, path, accept in TARGETS:
             path = path.format(dataset=args.dataset)
             request = urllib.request.Request(base + path, headers={"Accept": accept})

@@ -20,7 +20,6 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
-from hckg import jsonld
 from hckg.export import catalogue_datasets, catalogues, render, serialize
 from hckg.graph import load_graph, rdf_files
 from hckg.namespaces import DCAT3 as DCAT
@@ -148,10 +147,10 @@ class Catalogue:
     def profiles(self, kind: str, iri: URIRef | None = None) -> tuple[str, ...]:
         """The profiles a resource of ``kind`` has, the default first."""
         if kind == "dataset":
-            imaging = self.site.profiles["croissant"].select(self.graph, [iri])
+            imaging = self.entries[iri].imaging
             return ("dcat-ap", "healthdcat-ap", "schemaorg") + (("croissant",) if imaging else ()) + ("hckg",)
-        if kind in ("catalog", "dump"):
-            return ("dcat-ap", "healthdcat-ap", "schemaorg") + (("hckg",) if kind == "dump" else ())
+        if kind == "catalog":
+            return ("dcat-ap", "healthdcat-ap", "schemaorg")
         return ("hckg",)
 
     def path_of(self, iri: URIRef) -> str:
@@ -216,7 +215,7 @@ class Catalogue:
             if media == HTML:
                 body = self._page(iri, kind)
                 if kind == "dataset":
-                    entry = self._entry(iri)
+                    entry = self.entries[iri]
                     links = [link(h, r, **({"type": t} if t else {})) for r, h, t in signposts(entry, self.base)]
             else:
                 chosen = self.profile(profile)
@@ -225,7 +224,7 @@ class Catalogue:
                 links.append(link(PROFILES[profile].iri, "profile"))
                 extra["Content-Profile"] = f"<{PROFILES[profile].iri}>"
                 if kind == "dataset":
-                    entry = self._entry(iri)
+                    entry = self.entries[iri]
                     links.append(link(self.base + entry.page, "describes", type=HTML))
                     links += [link(x, "license") for x in entry.licences]
             links += self._alternates(path, available, profile, media)
@@ -237,12 +236,9 @@ class Catalogue:
         entry = self.entries.get(iri)
         return (entry.doi or str(iri)) if entry else str(iri)
 
-    def _entry(self, iri: URIRef):
-        return self.entries[iri]
-
     def _page(self, iri: URIRef, kind: str) -> bytes:
         if kind == "dataset":
-            return self.site.file(self._entry(iri).page)
+            return self.site.file(self.entries[iri].page)
         if kind == "catalog":
             return self.site.file("index.html")
         return pages.resource_page(self.description(iri, kind), iri, self.path_of(iri), NAMESPACE).encode("utf-8")

@@ -69,7 +69,10 @@ def modified_since(modified: datetime | date | None, since: datetime | date) -> 
         return True
     if isinstance(modified, datetime) and isinstance(since, datetime):
         return (modified if modified.tzinfo else modified.replace(tzinfo=timezone.utc)) >= since
-    day = lambda moment: moment.date() if isinstance(moment, datetime) else moment   # noqa: E731
+
+    def day(moment: datetime | date) -> date:
+        return moment.date() if isinstance(moment, datetime) else moment
+
     return day(modified) >= day(since)
 
 

@@ -202,6 +202,15 @@ def offers_for(form: str) -> tuple[tuple[str, ...], dict[str, str]]:
 
 def evaluate(graph: Graph, query, limits: Limits, stop: threading.Event) -> Table | Graph | bool:
     """Run a prepared query; rows and triples beyond ``limits.max_results`` are an error, not a truncation."""
+    try:
+        return _evaluate(graph, query, limits, stop)
+    except (Problem, QueryTimeout):
+        raise
+    except Exception as exc:   # rdflib reports what it cannot evaluate with many exception types
+        raise Problem(400, f"the query cannot be evaluated: {' '.join(str(exc).split())[:300]}") from None
+
+
+def _evaluate(graph: Graph, query, limits: Limits, stop: threading.Event) -> Table | Graph | bool:
     result = graph.query(query)
     if result.type == "ASK":
         return bool(result.askAnswer)
