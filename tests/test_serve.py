@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 from signposting import find_signposting_http_link
 from starlette.testclient import TestClient
 
-from hckg.export import export
+from hckg.export import catalogue_datasets, export
 from hckg.graph import load_graph
 from hckg.jsonld import document_loader, load_context
 from hckg.namespaces import DCAT3 as DCAT
@@ -147,6 +147,22 @@ def test_accept_profile_schema_org_gives_the_schema_org_json_ld(client, asked):
     offline = {"format": "application/n-quads", "documentLoader": document_loader()}
     expected = jsonld.to_rdf(json.loads(export(DATA, profile="schemaorg", datasets=["alpha-xray"])), offline)
     assert isomorphic(expand(client, response), Graph().parse(data=expected, format="nquads"))
+
+
+def test_f_uji_s_schema_org_media_type_asks_for_the_schema_org_profile(client):
+    response = client.get("/dataset/alpha-xray", headers={
+        "Accept": "application/vnd.schemaorg.ld+json, application/ld+json"})
+    assert response.json()["@context"] == "https://schema.org/"
+    assert response.headers["content-type"] == "application/ld+json; charset=utf-8"
+    assert client.get("/dataset/alpha-xray", headers={"Accept": "application/ld+json"}).json()["@context"] == (
+        NS + "context.jsonld")
+
+
+def test_the_real_catalogue_harvests_page_by_page():
+    real = TestClient(create_app(Catalogue()))
+    harvested, seen = walk(real, NS + "catalog?pageSize=10")
+    assert len(seen) == -(-len(catalogue_datasets(load_graph())) // 10)
+    assert isomorphic(harvested, Graph().parse(data=export(profile="dcat-ap", fmt="turtle"), format="turtle"))
 
 
 def test_profiles_by_query_string_and_path_suffix(client):

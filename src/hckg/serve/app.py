@@ -111,7 +111,7 @@ class Server:
             raise not_found(path, [cat.path_of(i) for i in cat.kinds])
         available = cat.profiles(kind, iri)
         media = choose_media(params, headers.get("accept"), RDF_MEDIA + (HTML,), fixed_media)
-        profile = choose_profile(params, headers.get("accept-profile"), available, fixed_profile)
+        profile = choose_profile(params, headers.get("accept-profile"), available, fixed_profile, headers.get("accept"))
         rep = cat.cached((iri, profile, media))
         if rep is None:
             rep = await _threaded(cat.resource, iri, profile, media)
@@ -132,7 +132,8 @@ class Server:
         params, headers = request.query_params, request.headers
         if stem == "catalog":
             media = choose_media(params, headers.get("accept"), RDF_MEDIA + (HTML,), fixed_media)
-            profile = choose_profile(params, headers.get("accept-profile"), cat.profiles("catalog"), fixed_profile)
+            profile = choose_profile(params, headers.get("accept-profile"), cat.profiles("catalog"), fixed_profile,
+                                     headers.get("accept"))
             path = request.scope["path"].lstrip("/")
             rep = cat.cached(cat.page_key(path, params, profile, media))
             return self.reply(request, rep or await _threaded(cat.catalog_page, path, params, profile, media))

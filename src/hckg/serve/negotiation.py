@@ -39,6 +39,7 @@ MEDIA_ALIASES = {
     "text/plain": NTRIPLES,            # N-Triples' media type before RDF 1.1
     "application/xml": RDFXML,
     "application/json": JSONLD,        # JSON-LD is JSON
+    "application/vnd.schemaorg.ld+json": JSONLD,   # F-UJI's name for schema.org JSON-LD (profile below)
 }
 
 # file extension -> media type (``.xml`` and ``.json`` as ckanext-dcat and the site write them)
@@ -181,9 +182,11 @@ def choose_media(params, accept: str | None, offers: tuple[str, ...], fixed: str
     return media
 
 
-def choose_profile(params, accept_profile: str | None, available: tuple[str, ...], fixed: str | None = None) -> str:
+def choose_profile(params, accept_profile: str | None, available: tuple[str, ...], fixed: str | None = None,
+                   accept: str | None = None) -> str:
     """The profile to answer with: ``?_profile=`` (or ckanext-dcat's ``?profiles=``), else ``fixed`` (a path's
-    suffix), else the first of ``Accept-Profile`` that is available, else the default (``available[0]``)."""
+    suffix), else the first of ``Accept-Profile`` that is available, else schema.org when ``Accept`` names
+    ``application/vnd.schemaorg.ld+json``, else the default (``available[0]``)."""
     asked = params.get("_profile") or params.get("profiles")
     if asked:
         names = [n for n in asked.split(",") if n.strip()]
@@ -201,6 +204,8 @@ def choose_profile(params, accept_profile: str | None, available: tuple[str, ...
     for token in accepted_profiles(accept_profile):
         if token in available:
             return token
+    if accept and "application/vnd.schemaorg.ld+json" in accept.lower() and "schemaorg" in available:
+        return "schemaorg"
     return available[0]
 
 
