@@ -231,7 +231,7 @@ def publish(paths, endpoint, graph_iri, user, password, auth_env, method, dry_ru
 @click.option("--max-request", type=click.IntRange(min=1024), default=64 * 1024, show_default=True, metavar="BYTES",
               help="Refuse request bodies and query strings larger than this (413/414).")
 @click.option("--max-queries", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
-              help="Queries evaluated at once; more wait for a free slot or get 503.")
+              help="Queries evaluated at once; more get 503 with Retry-After.")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
 @health_namespace_option
 @reports_errors
