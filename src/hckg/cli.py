@@ -265,3 +265,44 @@ def publish(paths, endpoint, graph_iri, user, password, auth_env, method, dry_ru
                                 credentials=Credentials.from_options(user, password, auth_env),
                                 method=method, dry_run=dry_run)
     click.echo(outcome.summary())
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--base", metavar="IRI", default=DEFAULT_BASE, show_default=True,
+              help="Where the catalogue's namespace is served: links the server writes start here "
+                   "(e.g. http://127.0.0.1:8000/ locally, or the public URL behind a proxy or a sub-path).")
+@data_option
+@click.option("--sparql-timeout", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
+              metavar="SECONDS", help="Stop a SPARQL or stored query after this long (503).")
+@click.option("--max-results", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N",
+              help="Refuse answers with more rows (or triples) than this (422).")
+@click.option("--max-request", type=click.IntRange(min=1024), default=64 * 1024, show_default=True, metavar="BYTES",
+              help="Refuse request bodies and query strings larger than this (413/414).")
+@click.option("--max-queries", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
+              help="Queries evaluated at once; more get 503 with Retry-After.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request.")
+@health_namespace_option
+@reports_errors
+def serve(host, port, base, data, sparql_timeout, max_results, max_request, max_queries, access_log,
+          health_namespace):
+    """Serve the catalogue as linked data: dereferenceable IRIs, Hydra paging, SPARQL, stored queries.
+
+    \b
+    Every IRI under the namespace answers in HTML, Turtle, JSON-LD, RDF/XML or N-Triples
+    (Accept, .ttl/.jsonld/… or ?_mediatype=) and in the DCAT-AP, HealthDCAT-AP or schema.org
+    profile (Accept-Profile or ?_profile=). /catalog pages for harvesters, /sparql, /queries,
+    /openapi.json, /health.
+    Exit codes: 0 stopped, 1 the catalogue cannot be served, 2 bad option or unreadable input.
+    """
+    from hckg.serve import prepare
+    from hckg.serve.sparql import Limits
+
+    limits = Limits(timeout=sparql_timeout, max_results=max_results, max_request=max_request,
+                    max_running=max_queries)
+    server = prepare(host, port, base=base, data=data, limits=limits, health_namespace=health_namespace,
+                     access_log=access_log)
+    click.echo(f"Serving {server.datasets} datasets at {server.url} (base {base}); Ctrl-C stops", err=True)
+    server.run()

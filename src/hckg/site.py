@@ -136,7 +136,7 @@ document.getElementById('category').addEventListener('change', filterRows);
 """
 
 
-def _page(title: str, description: str, head: str, body: str, root: str) -> str:
+def html_page(title: str, description: str, head: str, body: str, root: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -151,19 +151,26 @@ def _link(href: str, text: str) -> str:
     return f"<a href=\"{escape(href)}\">{escape(text)}</a>"
 
 
+def signposts(e: Entry, base: str) -> list[tuple[str, str, str | None]]:
+    """FAIR Signposting of a landing page as (rel, href, media type): cite-as, type, describedby, license,
+    author, item. The pages carry them as ``<link>`` elements, ``hckg serve`` as ``Link`` headers too."""
+    links = [("cite-as", e.doi or str(e.iri), None),
+             ("type", "https://schema.org/Dataset", None),
+             ("type", LANDING_TYPE, None),
+             ("describedby", f"{base}dataset/{e.id}.ttl", "text/turtle"),
+             ("describedby", f"{base}dataset/{e.id}.jsonld", "application/ld+json")]
+    links += [("license", x, None) for x in e.licences]
+    links += [("author", a, None) for a in e.authors]
+    links += [("item", d, None) for d in e.downloads]
+    return links
+
+
 def landing_page(e: Entry, graph: Graph, schema_jsonld: bytes, base: str) -> str:
     """One dataset's page: facts for people, schema.org JSON-LD and Signposting for machines."""
-    url = base + e.page
-    cite = e.doi or str(e.iri)
-    links = [f"<link rel=\"canonical\" href=\"{escape(url)}\">",
-             f"<link rel=\"cite-as\" href=\"{escape(cite)}\">",
-             "<link rel=\"type\" href=\"https://schema.org/Dataset\">",
-             f"<link rel=\"type\" href=\"{LANDING_TYPE}\">",
-             f"<link rel=\"describedby\" type=\"text/turtle\" href=\"{escape(base)}dataset/{e.id}.ttl\">",
-             f"<link rel=\"describedby\" type=\"application/ld+json\" href=\"{escape(base)}dataset/{e.id}.jsonld\">"]
-    links += [f"<link rel=\"license\" href=\"{escape(x)}\">" for x in e.licences]
-    links += [f"<link rel=\"author\" href=\"{escape(a)}\">" for a in e.authors]
-    links += [f"<link rel=\"item\" href=\"{escape(d)}\">" for d in e.downloads]
+    links = [f"<link rel=\"canonical\" href=\"{escape(base + e.page)}\">"]
+    for rel, href, kind in signposts(e, base):
+        typed = f" type=\"{kind}\"" if kind else ""
+        links.append(f"<link rel=\"{rel}\"{typed} href=\"{escape(href)}\">")
     alternates = [("text/turtle", f"{e.id}.ttl", "DCAT-AP (Turtle)"),
                   ("application/ld+json", f"{e.id}.jsonld", "DCAT-AP (JSON-LD)"),
                   ("application/ld+json", f"{e.id}.healthdcat.jsonld", "HealthDCAT-AP (JSON-LD)")]
@@ -209,7 +216,7 @@ def landing_page(e: Entry, graph: Graph, schema_jsonld: bytes, base: str) -> str
     body += ["<h2>Machine-readable descriptions</h2>", "<ul>"]
     body += [f"<li>{_link(h, n)}</li>" for _t, h, n in alternates]
     body.append("</ul>")
-    return _page(f"{e.title} — hckg", e.description, head, "\n".join(body) + "\n", "../")
+    return html_page(f"{e.title} — hckg", e.description, head, "\n".join(body) + "\n", "../")
 
 
 def index_page(entries: list[Entry], title: str, description: str) -> str:
@@ -248,7 +255,7 @@ def index_page(entries: list[Entry], title: str, description: str) -> str:
              f"<script>{SEARCH_SCRIPT}</script>"]
     head = ("<link rel=\"alternate\" type=\"text/turtle\" href=\"catalog.ttl\" title=\"DCAT-AP (Turtle)\">\n"
             "<link rel=\"alternate\" type=\"application/ld+json\" href=\"catalog.jsonld\" title=\"DCAT-AP (JSON-LD)\">\n")
-    return _page(title, description, head, "\n".join(body) + "\n", "")
+    return html_page(title, description, head, "\n".join(body) + "\n", "")
 
 
 def sitemap(entries: list[Entry], base: str) -> str:
@@ -258,52 +265,91 @@ def sitemap(entries: list[Entry], base: str) -> str:
             + "".join(f"  <url><loc>{escape(u)}</loc></url>\n" for u in urls) + "</urlset>\n")
 
 
+class Site:
+    """The site's files, each made on demand from one loaded catalogue (``hckg site`` writes them all,
+    ``hckg serve`` serves them one by one)."""
+
+    def __init__(self, graph: Graph, *, base_url: str = DEFAULT_BASE, health_namespace: str = DEFAULT_NAMESPACE):
+        self.graph = graph
+        self.base = base_url if base_url.endswith("/") else base_url + "/"
+        self.health_namespace = health_namespace
+        self.profiles = {name: get_profile(name, health_namespace=health_namespace)
+                         for name in ("dcat-ap", "healthdcat-ap", "schemaorg", "croissant")}
+        entries = [entry(graph, name, iri, self.profiles["dcat-ap"].vocabularies)
+                   for name, iri in catalogue_datasets(graph).items()]
+        entries.sort(key=lambda e: (e.title.lower(), e.id))
+        for e in entries:   # Croissant is written for the datasets its profile covers
+            e.imaging = bool(self.profiles["croissant"].select(graph, [e.iri]))
+        self.entries = entries
+        self.by_id = {e.id: e for e in entries}
+        cats = catalogues(graph)
+        self.title = _text(graph, cats[0], DCTERMS.title) if cats else "Catalogue"
+        self.description = _text(graph, cats[0], DCTERMS.description) if cats else ""
+
+    def rendition(self, profile: str, dataset: URIRef | None, fmt: str = "jsonld") -> bytes:
+        """One dataset's rendition (the whole catalogue's when ``dataset`` is None), in ``fmt``."""
+        chosen = self.profiles[profile]
+        mapped = chosen.render(self.graph, [dataset]) if dataset is not None else render(self.graph, chosen)
+        return serialize(mapped, chosen, fmt, health_namespace=self.health_namespace)
+
+    def names(self) -> list[str]:
+        """Every file of the site, sorted."""
+        names = ["catalog.ttl", "catalog.jsonld", "context.jsonld", "timeline.svg", "sizes.svg", "index.html",
+                 "sitemap.xml", "robots.txt"]
+        for e in self.entries:
+            names += [f"dataset/{e.id}.ttl", f"dataset/{e.id}.jsonld", f"dataset/{e.id}.healthdcat.jsonld", e.page]
+            if e.imaging:
+                names.append(f"dataset/{e.id}.croissant.json")
+        return sorted(names)
+
+    def file(self, name: str) -> bytes | None:
+        """The content of the site file ``name`` (as ``names`` lists it), or None for no such file."""
+        if name.startswith("dataset/"):
+            return self._dataset_file(name[len("dataset/"):])
+        entries = self.entries
+        if name in ("catalog.ttl", "catalog.jsonld"):
+            return self.rendition("dcat-ap", None, "turtle" if name.endswith(".ttl") else "jsonld")
+        if name == "context.jsonld":
+            return (json.dumps(load_context("hckg", self.health_namespace), indent=2, ensure_ascii=False)
+                    + "\n").encode("utf-8")
+        if name == "timeline.svg":
+            return charts.timeline([e.span for e in entries if e.span]).encode("utf-8")
+        if name == "sizes.svg":
+            return charts.sizes([e.size for e in entries if e.size]).encode("utf-8")
+        if name == "index.html":
+            return index_page(entries, self.title, self.description).encode("utf-8")
+        if name == "sitemap.xml":
+            return sitemap(entries, self.base).encode("utf-8")
+        if name == "robots.txt":
+            return f"User-agent: *\nAllow: /\n\nSitemap: {self.base}sitemap.xml\n".encode("utf-8")
+        return None
+
+    def _dataset_file(self, name: str) -> bytes | None:
+        for suffix, profile, fmt in ((".healthdcat.jsonld", "healthdcat-ap", "jsonld"), (".croissant.json", "croissant",
+                                     "jsonld"), (".ttl", "dcat-ap", "turtle"), (".jsonld", "dcat-ap", "jsonld"),
+                                     (".html", None, None)):
+            e = self.by_id.get(name[:-len(suffix)]) if name.endswith(suffix) else None
+            if e is None:
+                continue
+            if profile is None:
+                return landing_page(e, self.graph, self.rendition("schemaorg", e.iri), self.base).encode("utf-8")
+            if profile == "croissant" and not e.imaging:
+                return None
+            return self.rendition(profile, e.iri, fmt)
+        return None
+
+
 def build_site(outdir: str | Path, paths=None, *, base_url: str = DEFAULT_BASE,
                health_namespace: str = DEFAULT_NAMESPACE) -> list[Path]:
     """Write the static site into ``outdir``; return the files written, in order."""
-    base = base_url if base_url.endswith("/") else base_url + "/"
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"OUTDIR {out}: exists and is not a folder; choose a folder")
-    graph = load_graph(list(paths) if paths else None)
-    profiles = {name: get_profile(name, health_namespace=health_namespace)
-                for name in ("dcat-ap", "healthdcat-ap", "schemaorg", "croissant")}
-    vocabularies = profiles["dcat-ap"].vocabularies
-    entries = [entry(graph, name, iri, vocabularies) for name, iri in catalogue_datasets(graph).items()]
-    entries.sort(key=lambda e: (e.title.lower(), e.id))
-    for e in entries:   # Croissant is written for the datasets its profile covers
-        e.imaging = bool(profiles["croissant"].select(graph, [e.iri]))
-    files: dict[str, bytes] = {}
-
-    def rendition(profile: str, dataset: URIRef | None, fmt: str = "jsonld") -> bytes:
-        """One dataset's rendition (the whole catalogue's when ``dataset`` is None), in ``fmt``."""
-        chosen = profiles[profile]
-        mapped = chosen.render(graph, [dataset]) if dataset is not None else render(graph, chosen)
-        return serialize(mapped, chosen, fmt, health_namespace=health_namespace)
-
-    for e in entries:
-        files[f"dataset/{e.id}.ttl"] = rendition("dcat-ap", e.iri, "turtle")
-        files[f"dataset/{e.id}.jsonld"] = rendition("dcat-ap", e.iri)
-        files[f"dataset/{e.id}.healthdcat.jsonld"] = rendition("healthdcat-ap", e.iri)
-        if e.imaging:
-            files[f"dataset/{e.id}.croissant.json"] = rendition("croissant", e.iri)
-        files[e.page] = landing_page(e, graph, rendition("schemaorg", e.iri), base).encode("utf-8")
-    cats = catalogues(graph)
-    title = _text(graph, cats[0], DCTERMS.title) if cats else "Catalogue"
-    description = _text(graph, cats[0], DCTERMS.description) if cats else ""
-    files["catalog.ttl"] = rendition("dcat-ap", None, "turtle")
-    files["catalog.jsonld"] = rendition("dcat-ap", None)
-    files["context.jsonld"] = (json.dumps(load_context("hckg", health_namespace), indent=2, ensure_ascii=False)
-                               + "\n").encode("utf-8")
-    files["timeline.svg"] = charts.timeline([e.span for e in entries if e.span]).encode("utf-8")
-    files["sizes.svg"] = charts.sizes([e.size for e in entries if e.size]).encode("utf-8")
-    files["index.html"] = index_page(entries, title, description).encode("utf-8")
-    files["sitemap.xml"] = sitemap(entries, base).encode("utf-8")
-    files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n".encode("utf-8")
+    site = Site(load_graph(list(paths) if paths else None), base_url=base_url, health_namespace=health_namespace)
     written = []
-    for name in sorted(files):
+    for name in site.names():
         try:
-            write_atomic(out / name, files[name])
+            write_atomic(out / name, site.file(name))
         except OSError as exc:
             raise UsageError(f"OUTDIR {out}: cannot write {name}: {exc.strerror}; choose a writable folder") from None
         written.append(out / name)
