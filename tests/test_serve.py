@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from hckg.export import catalogue_datasets, export
 from hckg.graph import load_graph
 from hckg.jsonld import document_loader, load_context
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.serve.app import create_app
 from hckg.serve.catalogue import Catalogue
 from hckg.site import Site

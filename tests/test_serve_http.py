@@ -20,7 +20,7 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
 
 from hckg.export import export
 from hckg.jsonld import load_context
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 
 from conftest import FIXTURES, ROOT
 

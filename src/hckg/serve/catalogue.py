@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS
 
 from hckg.export import catalogue_datasets, catalogues, render, serialize
 from hckg.graph import load_graph, rdf_files
-from hckg.namespaces import DCAT3 as DCAT
+from hckg.namespaces import DCAT
 from hckg.namespaces import DEFAULT_BASE, bind_prefixes
 from hckg.profiles import DEFAULT_NAMESPACE, ProfileGraph
 from hckg.resources import project_dir
