@@ -1,0 +1,275 @@
+"""The embedded store: a catalogue's RDF files in pyoxigraph, parsed natively and cached on disk.
+
+``open_store(paths)`` reads the same files as ``hckg.graph.load_graph`` (the catalogue plus the ontology)
+with pyoxigraph's own parsers into a ``pyoxigraph.Store``. The store is kept under the cache folder
+(``$HCKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/hckg``, else ``~/.cache/hckg``) in a folder named by a
+SHA-256 of the files' paths and contents and of the hckg and pyoxigraph versions, so a repeated command on
+unchanged files opens it in well under a second. It is built in a temporary folder and renamed into place,
+so processes that build the same store at once never see half of one; a built store is never written again.
+
+pyoxigraph rewrites literals it understands (``"5"^^xsd:nonNegativeInteger`` is stored as
+``"5"^^xsd:integer``, ``"1.50"`` as ``"1.5"``), which would make datatype and lexical checks wrong. So every
+literal with an XSD datatype other than xsd:string is also kept, as parsed, in the named graph
+``SOURCE_LITERALS``, with its datatype IRI prefixed by ``SOURCE_DATATYPE`` (a datatype pyoxigraph does not
+know, so it keeps the literal untouched). Queries on the default graph see the catalogue as usual;
+``to_rdflib`` turns such a kept literal back into the source term.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from hckg import __version__
+from hckg.errors import InputError
+from hckg.graph import catalogue_files, load_graph, parse_file
+from hckg.namespaces import bind_prefixes
+from hckg.progress import NO_PROGRESS, Progress
+
+SOURCE_LITERALS = "urn:hckg:source-literals"
+SOURCE_DATATYPE = "urn:hckg:source-datatype:"
+LAYOUT = 1  # what a cached store holds; part of its key
+META = "meta.json"
+KEEP_STORES = 3  # cached stores kept besides those used in the last day
+STALE_SECONDS = 24 * 3600
+
+# file suffix -> (pyoxigraph format, name in messages); other suffixes (.jsonld) are parsed by rdflib
+NATIVE_FORMATS = {
+    ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
+    ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    ".nq": (ox.RdfFormat.N_QUADS, "N-Quads"),
+    ".rdf": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+    ".owl": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+}
+# below this size a syntax error is re-read by rdflib, whose messages hckg has always shown
+REFERENCE_MESSAGE_BYTES = 10 * 2**20
+
+_XSD = str(XSD)
+_XSD_STRING = str(XSD.string)
+_SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
+
+
+@dataclass
+class CatalogueStore:
+    """A catalogue in a pyoxigraph store, with what is needed to show its terms as rdflib would."""
+
+    store: ox.Store
+    files: list[Path]
+    names: Graph                    # an empty rdflib graph bound to the files' prefixes, for display
+    literal_predicates: frozenset   # predicates with literals kept in SOURCE_LITERALS
+    triples: int
+    location: Path | None = None    # the cached store's folder; None for an in-memory store
+    graph: Graph | None = None      # the rdflib graph the store was made from, if it was
+
+    def rdflib_graph(self) -> Graph:
+        """The same data as an rdflib graph (slow for big catalogues: for pySHACL on a few shapes)."""
+        return self.graph if self.graph is not None else load_graph(self.files, ontology=False)
+
+
+def cache_root() -> Path:
+    """The folder cached stores live in."""
+    if os.environ.get("HCKG_CACHE_DIR"):
+        return Path(os.environ["HCKG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hckg"
+
+
+def store_key(files: list[Path]) -> str:
+    """SHA-256 of the files' paths and contents, the hckg and pyoxigraph versions and the store layout."""
+    digest = hashlib.sha256(f"hckg {__version__} pyoxigraph {ox.__version__} layout {LAYOUT}\0".encode())
+    for path in files:
+        digest.update(f"{path.resolve()}\0{path.stat().st_size}\0".encode())
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_store(paths=None, *, ontology: bool = True, cache: bool = True,
+               progress: Progress = NO_PROGRESS) -> CatalogueStore:
+    """Open the store of a catalogue (default ``data/``) plus the ontology, building it if needed.
+
+    With ``cache=False`` the store is built in memory and not kept.
+    """
+    files = catalogue_files(paths, ontology=ontology)
+    if not cache:
+        store = ox.Store()
+        meta = _fill(store, files, progress)
+        return _catalogue_store(store, files, meta, None)
+    root = cache_root() / "stores"
+    location = root / store_key(files)
+    if not (location / META).is_file():
+        _build(location, files, progress)
+        _prune(root, location)
+    os.utime(location)  # last use, for pruning
+    meta = json.loads((location / META).read_text())
+    return _catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
+
+
+def store_from_graph(graph: Graph) -> CatalogueStore:
+    """An in-memory store holding an rdflib graph (blank nodes keep their ids); shows terms as ``graph`` does."""
+    store = ox.Store()
+    contents = _Contents()
+    store.bulk_extend(contents.with_source_literals(
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph))
+    return CatalogueStore(store, [], graph, frozenset(contents.predicates), contents.triples, graph=graph)
+
+
+def to_oxigraph(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as an rdflib term; a literal kept in SOURCE_LITERALS becomes its source form."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype.startswith(SOURCE_DATATYPE):
+        return Literal(term.value, datatype=URIRef(datatype[len(SOURCE_DATATYPE):]))
+    if datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+# --- building --------------------------------------------------------------------------------------
+
+class _Contents:
+    """What a build finds out besides the quads: triples, prefixes, predicates with kept literals."""
+
+    def __init__(self):
+        self.triples = 0
+        self.prefixes: list[tuple[str, str]] = []
+        self.predicates: set[str] = set()
+
+    def with_source_literals(self, quads):
+        """Pass quads on into the default graph, plus a kept copy of each XSD-typed literal."""
+        literal, default, predicates = ox.Literal, ox.DefaultGraph, self.predicates
+        for quad in quads:
+            self.triples += 1
+            obj = quad.object
+            if type(obj) is literal:
+                datatype = obj.datatype.value
+                if datatype.startswith(_XSD) and datatype != _XSD_STRING:
+                    kept = literal(obj.value, datatype=ox.NamedNode(SOURCE_DATATYPE + datatype))
+                    yield ox.Quad(quad.subject, quad.predicate, kept, _SIDE_GRAPH)
+                    predicates.add(quad.predicate.value)
+            yield quad if type(quad.graph_name) is default else ox.Quad(quad.subject, quad.predicate, obj)
+
+
+class _CountingReader:
+    """A binary file that reports the bytes read to a progress stage."""
+
+    def __init__(self, handle, stage):
+        self.handle, self.stage = handle, stage
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.stage.advance(len(data))
+        return data
+
+
+def _file_quads(path: Path, contents: _Contents, stage):
+    """The quads of one file, parsed natively where pyoxigraph has a parser, else by rdflib."""
+    if path.suffix not in NATIVE_FORMATS:
+        graph = Graph()
+        parse_file(graph, path)
+        stage.advance(path.stat().st_size)
+        for s, p, o in graph:
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        return
+    fmt, _name = NATIVE_FORMATS[path.suffix]
+    try:
+        with open(path, "rb") as handle:
+            parser = ox.parse(_CountingReader(handle, stage), fmt, base_iri=path.resolve().as_uri(),
+                              rename_blank_nodes=True)
+            yield from parser
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    contents.prefixes.extend(parser.prefixes.items())
+
+
+def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
+    """The error for a file pyoxigraph cannot parse: rdflib's message for files of ordinary size."""
+    if path.stat().st_size <= REFERENCE_MESSAGE_BYTES:
+        try:
+            parse_file(Graph(), path)
+        except InputError as reference:
+            return reference
+    message = exc.msg.split(": ", 1)[-1] if exc.msg.startswith("Parser error") else exc.msg
+    return InputError(f"{path}:{exc.lineno}: {NATIVE_FORMATS[path.suffix][1]} syntax error: {message}")
+
+
+def _fill(store: ox.Store, files: list[Path], progress: Progress) -> dict:
+    """Load ``files`` into ``store``; return the build's metadata."""
+    contents = _Contents()
+    with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
+        def quads():
+            for path in files:
+                yield from _file_quads(path, contents, stage)
+        store.bulk_extend(contents.with_source_literals(quads()))
+    return {"files": [str(path) for path in files], "triples": contents.triples,
+            "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}
+
+
+def _catalogue_store(store: ox.Store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:
+    names = bind_prefixes(Graph())
+    for prefix, namespace in meta["prefixes"]:  # as rdflib's parsers bind them, file after file
+        names.bind(prefix, namespace)
+    return CatalogueStore(store, files, names, frozenset(meta["literal_predicates"]), meta["triples"], location)
+
+
+def _build(location: Path, files: list[Path], progress: Progress) -> None:
+    """Build the store in a temporary folder beside ``location`` and rename it into place."""
+    location.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".building-{location.name[:12]}-", dir=location.parent))
+    try:
+        store = ox.Store(str(building / "db"))
+        meta = _fill(store, files, progress)
+        store.flush()
+        del store  # closes the database before it moves
+        (building / META).write_text(json.dumps(meta))
+        try:
+            building.rename(location)
+        except OSError:
+            if not (location / META).is_file():
+                raise
+            shutil.rmtree(building)  # another process built the same store first
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Remove cached stores (and abandoned builds) unused for a day, beyond the KEEP_STORES newest."""
+    used = {}
+    for path in root.iterdir():
+        try:
+            used[path] = path.stat().st_mtime
+        except FileNotFoundError:  # removed by another process meanwhile
+            continue
+    stale = {path for path, mtime in used.items() if time.time() - mtime > STALE_SECONDS and path != keep}
+    stores = sorted((p for p in used if not p.name.startswith(".")), key=used.get, reverse=True)
+    for path in stale - set(stores[:KEEP_STORES]):
+        shutil.rmtree(path, ignore_errors=True)
