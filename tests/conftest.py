@@ -15,3 +15,13 @@ def shared():
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_cache(tmp_path_factory):
+    """Cached stores (hckg.store) go to a temporary folder, not the user's cache."""
+    patcher = pytest.MonkeyPatch()
+    folder = tmp_path_factory.mktemp("hckg-cache")
+    patcher.setenv("HCKG_CACHE_DIR", str(folder))
+    yield folder
+    patcher.undo()

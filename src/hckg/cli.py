@@ -43,9 +43,11 @@ def cli():
               help="fast: shapes compiled to SPARQL on the embedded store; pyshacl: the reference validator (slow on big catalogues).")
 @click.option("--endpoint", metavar="URL", help="Validate the graph published at this SPARQL endpoint instead of files.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph that holds the catalogue.")
-@click.option("--no-cache", is_flag=True, help="Build the store in memory instead of keeping it in the cache folder.")
+@click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
+              help="fast engine: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR; "
+                   "auto: memory when the catalogue fits comfortably.")
 @reports_errors
-def validate(paths, shapes, fmt, engine, endpoint, graph_iri, no_cache):
+def validate(paths, shapes, fmt, engine, endpoint, graph_iri, where):
     """Validate catalogue files or folders (default: data/) against the SHACL shapes.
 
     \b
@@ -62,7 +64,7 @@ def validate(paths, shapes, fmt, engine, endpoint, graph_iri, no_cache):
     elif graph_iri:
         raise UsageError("--graph needs --endpoint")
     else:
-        report = run_validation(list(paths) or None, shapes, engine=engine, cache=not no_cache, progress=progress)
+        report = run_validation(list(paths) or None, shapes, engine=engine, store=where, progress=progress)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     output = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]()

@@ -29,7 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from hckg import __version__
-from hckg.errors import InputError
+from hckg.errors import InputError, UsageError
 from hckg.graph import catalogue_files, load_graph, parse_file
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
@@ -38,6 +38,8 @@ SOURCE_LITERALS = "urn:hckg:source-literals"
 SOURCE_DATATYPE = "urn:hckg:source-datatype:"
 LAYOUT = 1  # what a cached store holds; part of its key
 META = "meta.json"
+STORES = ("disk", "memory", "auto")
+MEMORY_PER_INPUT_BYTE = 16  # RSS of an in-memory store per byte of Turtle read (measured: 10k datasets)
 KEEP_STORES = 3  # cached stores kept besides those used in the last day
 STALE_SECONDS = 24 * 3600
 
@@ -92,14 +94,19 @@ def store_key(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def open_store(paths=None, *, ontology: bool = True, cache: bool = True,
+def open_store(paths=None, *, ontology: bool = True, where: str = "disk",
                progress: Progress = NO_PROGRESS) -> CatalogueStore:
-    """Open the store of a catalogue (default ``data/``) plus the ontology, building it if needed.
+    """Open the store of a catalogue (default ``data/``) plus the ontology.
 
-    With ``cache=False`` the store is built in memory and not kept.
+    ``where="disk"``: the cached on-disk store, built first if the files changed (a later call opens it
+    in well under a second). ``"memory"``: an in-memory store, parsed now and not kept; its queries run
+    about three times faster than on disk, so one long job (validation) is faster there even counting the
+    parse. ``"auto"``: memory if the catalogue fits comfortably (``fits_in_memory``), else disk.
     """
+    if where not in STORES:
+        raise UsageError(f"unknown store '{where}'; use one of {', '.join(STORES)}")
     files = catalogue_files(paths, ontology=ontology)
-    if not cache:
+    if where == "memory" or (where == "auto" and fits_in_memory(files)):
         store = ox.Store()
         meta = _fill(store, files, progress)
         return _catalogue_store(store, files, meta, None)
@@ -111,6 +118,17 @@ def open_store(paths=None, *, ontology: bool = True, cache: bool = True,
     os.utime(location)  # last use, for pruning
     meta = json.loads((location / META).read_text())
     return _catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
+
+
+def fits_in_memory(files: list[Path]) -> bool:
+    """Whether an in-memory store of ``files`` would take under half the memory available now."""
+    needed = MEMORY_PER_INPUT_BYTE * sum(path.stat().st_size for path in files)
+    try:
+        with open("/proc/meminfo") as meminfo:
+            available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration):
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return needed < available / 2
 
 
 def store_from_graph(graph: Graph) -> CatalogueStore:

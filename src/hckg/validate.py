@@ -140,11 +140,11 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
     return result
 
 
-def validate(paths=None, shapes=None, *, engine: str = "fast", cache: bool = True,
+def validate(paths=None, shapes=None, *, engine: str = "fast", store: str = "auto",
              progress: Progress = NO_PROGRESS) -> Report:
     """Validate the catalogue (default ``data/``) with the ontology against ``shapes/``.
 
-    ``engine="fast"`` loads the catalogue into the embedded store (cached on disk unless ``cache=False``)
+    ``engine="fast"`` loads the catalogue into the embedded store (``store``: see ``hckg.store.open_store``)
     and runs the compiled shapes; ``engine="pyshacl"`` loads it into rdflib and runs pySHACL.
     """
     if engine not in ENGINES:
@@ -154,7 +154,7 @@ def validate(paths=None, shapes=None, *, engine: str = "fast", cache: bool = Tru
         return validate_graph(load_graph(paths), shapes_graph)
     from hckg.store import open_store
 
-    return validate_store(open_store(paths, cache=cache, progress=progress), shapes_graph, progress=progress)
+    return validate_store(open_store(paths, where=store, progress=progress), shapes_graph, progress=progress)
 
 
 def validate_store(store, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:

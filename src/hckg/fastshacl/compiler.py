@@ -64,6 +64,11 @@ class DataFacts:
 
     subclasses: dict            # class -> set of its subclasses (itself included), from rdfs:subClassOf
     literal_predicates: frozenset | None = None  # None: no kept source literals (e.g. a remote endpoint)
+    # the data may hold xsd:integer where the source had a derived integer type (stores such as Oxigraph
+    # rewrite them); then such an xsd:integer in the type's range passes sh:datatype
+    integers_rewritten: bool = False
+    # the (pattern, flags) of sh:pattern that the SPARQL source's REGEX accepts; None: all
+    regexes: frozenset | None = None
 
 
 @dataclass
@@ -111,6 +116,11 @@ def compile_shapes(shapes: Graph, facts: DataFacts) -> Plan:
         except Unsupported as exc:
             plan.fallback.append((shape, str(exc)))
     return plan
+
+
+def patterns(shapes: Graph) -> set[tuple[str, str]]:
+    """The (regex, flags) pairs of every sh:pattern in ``shapes``."""
+    return {(str(regex), str(shapes.value(shape, SH.flags) or "")) for shape, regex in shapes.subject_objects(SH.pattern)}
 
 
 def targeted_shapes(shapes: Graph) -> list:
@@ -166,8 +176,10 @@ class _Compiler:
 
     def needs_source(self, parameter, value, seen: frozenset = frozenset()) -> bool:
         """Whether a constraint looks at literals' lexical forms or datatypes (then it reads kept source literals)."""
-        if parameter in (SH.datatype, SH.pattern, SH.minLength, SH.maxLength):
-            return True
+        if parameter in (SH.datatype, SH.pattern, SH.minLength, SH.maxLength, SH.maxCount):
+            return True  # counts too: "5"^^xsd:int and "5"^^xsd:integer are two values, one in the store
+        if parameter == SH.minCount:
+            return int(value) > 1
         if parameter in (SH["in"], SH.hasValue):
             members = self.sg.items(value) if parameter == SH["in"] else [value]
             return any(isinstance(m, Literal) for m in members)
@@ -305,7 +317,12 @@ class _Compiler:
         if parameter == SH.datatype:
             if value == RDFS.Literal:
                 return f"!isLiteral({v})"
-            test = f"!isLiteral({v}) || !({self.datatype_is(v, value)})"
+            accepted = self.datatype_is(v, value)
+            if self.facts.integers_rewritten and value in datatypes.INTEGER_RANGES:
+                low, high = datatypes.INTEGER_RANGES[value]
+                bounds = "".join(f" && {v} {op} {bound}" for op, bound in ((">=", low), ("<=", high)) if bound is not None)
+                accepted = f"{accepted} || (DATATYPE({v}) = {term(XSD.integer)}{bounds})"
+            test = f"!isLiteral({v}) || !({accepted})"
             if nested:
                 if value in datatypes.LEXICAL:
                     test += f" || !REGEX(STR({v}), {string(datatypes.LEXICAL[value])})"
@@ -319,6 +336,8 @@ class _Compiler:
             return NODE_KINDS[value].format(v=v)
         if parameter == SH.pattern:
             flags = self.sg.value(owner, SH.flags)
+            if self.facts.regexes is not None and (str(value), str(flags or "")) not in self.facts.regexes:
+                raise Unsupported(f"the SPARQL source rejects the regex {str(value)!r}")
             arguments = string(str(value)) + (f", {string(str(flags))}" if flags else "")
             return f"(isBlank({v}) || !REGEX(STR({v}), {arguments}))"
         if parameter in (SH.minLength, SH.maxLength):

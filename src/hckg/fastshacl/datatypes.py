@@ -59,6 +59,14 @@ LEXICAL = {
     XSD.time: f"^{_CLOCK}{_ZONE}$",
 }
 
+# the value range of each datatype derived from xsd:integer: (lowest, highest), None = unbounded
+INTEGER_RANGES = {
+    XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None), XSD.nonPositiveInteger: (None, 0),
+    XSD.negativeInteger: (None, -1), XSD.long: (-2**63, 2**63 - 1), XSD.int: (-2**31, 2**31 - 1),
+    XSD.short: (-2**15, 2**15 - 1), XSD.byte: (-128, 127), XSD.unsignedLong: (0, 2**64 - 1),
+    XSD.unsignedInt: (0, 2**32 - 1), XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
+}
+
 # the Python type pySHACL requires of a literal's value, per datatype
 _VALUE_TYPES = {
     XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,

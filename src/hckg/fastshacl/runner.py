@@ -18,8 +18,8 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from hckg.errors import InputError
 from hckg.fastshacl import datatypes
-from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes
-from hckg.fastshacl.sparql import copy_path
+from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
+from hckg.fastshacl.sparql import copy_path, string
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store import CatalogueStore, to_rdflib
@@ -33,6 +33,8 @@ class QueryFailed(Exception):
 
 class StoreSource:
     """The embedded pyoxigraph store as a SPARQL source."""
+
+    integers_rewritten = False  # its kept source literals have the parsed datatypes
 
     def __init__(self, store: CatalogueStore):
         self.store = store
@@ -51,6 +53,7 @@ class EndpointSource:
     """A SPARQL 1.1 endpoint (optionally one named graph of it) as a SPARQL source."""
 
     literal_predicates = None  # an endpoint holds no kept source literals
+    integers_rewritten = True  # and may have stored xsd:nonNegativeInteger … as xsd:integer
 
     def __init__(self, url: str, graph: str | None = None):
         self.url, self.graph = url, graph
@@ -102,6 +105,18 @@ def subclasses(source) -> dict:
     return closure
 
 
+def accepted_regexes(source, candidates: set) -> frozenset:
+    """The (regex, flags) pairs the source's REGEX accepts: an invalid regex is an error in SPARQL, which a
+    FILTER turns into "no violation", so a pattern the source's dialect rejects must go to pySHACL."""
+    if not candidates:
+        return frozenset()
+    ordered = sorted(candidates)
+    binds = " ".join(f"BIND(REGEX(\"\", {string(regex)}{', ' + string(flags) if flags else ''}) AS ?r{i})"
+                     for i, (regex, flags) in enumerate(ordered))
+    (row,) = source.select(f"SELECT * WHERE {{ {binds} }}")
+    return frozenset(pair for i, pair in enumerate(ordered) if f"r{i}" in row)
+
+
 def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph] | None = None,
         progress: Progress = NO_PROGRESS):
     """Validate the data behind ``source`` against ``shapes``; ``names`` binds the prefixes for display.
@@ -111,7 +126,9 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     """
     from hckg.validate import Report, read_results, validate_graph
 
-    plan = compile_shapes(shapes, DataFacts(subclasses(source), source.literal_predicates))
+    facts = DataFacts(subclasses(source), source.literal_predicates, source.integers_rewritten,
+                      accepted_regexes(source, patterns(shapes)))
+    plan = compile_shapes(shapes, facts)
     fallback = dict(plan.fallback)
     found: dict = {}  # targeted shape -> [(check, row)]
     with progress.stage("Validating", len(plan.queries)) as stage, \
@@ -147,6 +164,11 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     for shape, reason in sorted(fallback.items(), key=lambda item: str(item[0])):
         name = _show(shapes, shape)
         notes.append(f"{name} {'was validated by pySHACL' if pyshacl_data else 'was NOT checked'}: {reason}")
+    if source.integers_rewritten and any(c.component == SH.DatatypeConstraintComponent
+                                         and c.parameter in datatypes.INTEGER_RANGES
+                                         for q in plan.queries for c in q.checks):
+        notes.append("xsd:integer values in range were accepted for derived integer datatypes "
+                     "(xsd:nonNegativeInteger …): SPARQL stores such as Oxigraph store those as xsd:integer")
     results = read_results(report, names)
     report.add((node, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
     return Report(results=results, graph=report, notes=notes)
