@@ -134,10 +134,12 @@ def fits_in_memory(files: list[Path]) -> bool:
 def store_from_graph(graph: Graph) -> CatalogueStore:
     """An in-memory store holding an rdflib graph (blank nodes keep their ids); shows terms as ``graph`` does."""
     store = ox.Store()
-    contents = _Contents()
-    store.bulk_extend(contents.with_source_literals(
-        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph))
-    return CatalogueStore(store, [], graph, frozenset(contents.predicates), contents.triples, graph=graph)
+    kept = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype is not None
+            and str(o.datatype).startswith(_XSD) and o.datatype != XSD.string]
+    store.bulk_extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+                      + [ox.Quad(to_oxigraph(s), to_oxigraph(p), ox.Literal(str(o), datatype=ox.NamedNode(
+                          SOURCE_DATATYPE + str(o.datatype))), _SIDE_GRAPH) for s, p, o in kept])
+    return CatalogueStore(store, [], graph, frozenset(str(p) for _s, p, _o in kept), len(graph), graph=graph)
 
 
 def to_oxigraph(term):
@@ -171,29 +173,6 @@ def to_rdflib(term):
 
 # --- building --------------------------------------------------------------------------------------
 
-class _Contents:
-    """What a build finds out besides the quads: triples, prefixes, predicates with kept literals."""
-
-    def __init__(self):
-        self.triples = 0
-        self.prefixes: list[tuple[str, str]] = []
-        self.predicates: set[str] = set()
-
-    def with_source_literals(self, quads):
-        """Pass quads on into the default graph, plus a kept copy of each XSD-typed literal."""
-        literal, default, predicates = ox.Literal, ox.DefaultGraph, self.predicates
-        for quad in quads:
-            self.triples += 1
-            obj = quad.object
-            if type(obj) is literal:
-                datatype = obj.datatype.value
-                if datatype.startswith(_XSD) and datatype != _XSD_STRING:
-                    kept = literal(obj.value, datatype=ox.NamedNode(SOURCE_DATATYPE + datatype))
-                    yield ox.Quad(quad.subject, quad.predicate, kept, _SIDE_GRAPH)
-                    predicates.add(quad.predicate.value)
-            yield quad if type(quad.graph_name) is default else ox.Quad(quad.subject, quad.predicate, obj)
-
-
 class _CountingReader:
     """A binary file that reports the bytes read to a progress stage."""
 
@@ -206,26 +185,59 @@ class _CountingReader:
         return data
 
 
-def _file_quads(path: Path, contents: _Contents, stage):
-    """The quads of one file, parsed natively where pyoxigraph has a parser, else by rdflib."""
+class _Contents:
+    """Reads files into quads, and what it finds besides: triples, prefixes, predicates with kept literals."""
+
+    def __init__(self):
+        self.triples = 0
+        self.prefixes: list[tuple[str, str]] = []
+        self.predicates: set[str] = set()
+
+    def quads(self, files: list[Path], stage):
+        """Every triple of ``files`` in the default graph, plus a kept copy of each XSD-typed literal.
+
+        One flat loop: this runs once per triple, so it does as little as it can.
+        """
+        literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
+        xsd, xsd_string, kept_datatype, predicates = _XSD, _XSD_STRING, SOURCE_DATATYPE, self.predicates
+        decided: dict = {}  # datatype -> the kept copy's datatype, or False
+        for path in files:
+            with open(path, "rb") as handle:
+                parser, triples_only = _parser(path, handle, stage)
+                count = 0
+                try:
+                    for count, quad in enumerate(parser, 1):
+                        obj = quad.object
+                        if type(obj) is literal:
+                            datatype = obj.datatype
+                            keep = decided.get(datatype)
+                            if keep is None:  # once per datatype: is it XSD, other than xsd:string?
+                                iri = datatype.value
+                                keep = decided[datatype] = named(kept_datatype + iri) if (
+                                    iri.startswith(xsd) and iri != xsd_string) else False
+                            if keep:
+                                kept = literal(obj.value, datatype=keep)
+                                yield quad_type(quad.subject, quad.predicate, kept, side)
+                                predicates.add(quad.predicate.value)
+                        yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
+                except SyntaxError as exc:
+                    raise _syntax_error(path, exc) from None
+                except OSError as exc:
+                    raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+                self.triples += count
+                self.prefixes.extend(getattr(parser, "prefixes", {}).items())
+
+
+def _parser(path: Path, handle, stage):
+    """(quads of the file, whether they are all in the default graph): pyoxigraph's parser where it has one."""
     if path.suffix not in NATIVE_FORMATS:
         graph = Graph()
         parse_file(graph, path)
         stage.advance(path.stat().st_size)
-        for s, p, o in graph:
-            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-        return
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph], True
     fmt, _name = NATIVE_FORMATS[path.suffix]
-    try:
-        with open(path, "rb") as handle:
-            parser = ox.parse(_CountingReader(handle, stage), fmt, base_iri=path.resolve().as_uri(),
-                              rename_blank_nodes=True)
-            yield from parser
-    except SyntaxError as exc:
-        raise _syntax_error(path, exc) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    contents.prefixes.extend(parser.prefixes.items())
+    parser = ox.parse(_CountingReader(handle, stage), fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+    return parser, fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
 
 
 def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
@@ -243,10 +255,7 @@ def _fill(store: ox.Store, files: list[Path], progress: Progress) -> dict:
     """Load ``files`` into ``store``; return the build's metadata."""
     contents = _Contents()
     with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
-        def quads():
-            for path in files:
-                yield from _file_quads(path, contents, stage)
-        store.bulk_extend(contents.with_source_literals(quads()))
+        store.bulk_extend(contents.quads(files, stage))
     return {"files": [str(path) for path in files], "triples": contents.triples,
             "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}
 
