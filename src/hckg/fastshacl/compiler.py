@@ -1,19 +1,21 @@
-"""SHACL shapes compiled to SPARQL SELECT queries that find every violation of one constraint at once.
+"""SHACL shapes compiled to SPARQL SELECT queries that find all the violations of a constraint at once.
 
-Each constraint of a targeted shape becomes one ``Check``: a query whose rows are (focus node[, value
-node]) pairs that violate it, plus what a validation result about them says (shape, component, severity,
-path, messages). Shapes used inside others (``sh:node``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``,
-``sh:qualifiedValueShape``) become boolean SPARQL expressions ("this node violates the shape") nested in
-those queries. SHACL-SPARQL constraints (``sh:sparql``) run as they are, joined with the focus nodes.
+Each constraint of a targeted shape becomes a ``Check`` (what its validation results say: shape,
+component, severity, path, messages). The checks of one shape or property shape are grouped by what they
+look at into one ``Query``, whose rows are the violating focus (and value) nodes, with a flag per check.
+Shapes used inside others (``sh:node``, ``sh:or``, ``sh:and``, ``sh:not``, ``sh:xone``,
+``sh:qualifiedValueShape``) become boolean SPARQL expressions ("this node violates the shape") inside
+those queries. SHACL-SPARQL constraints (``sh:sparql``) run as written, joined with the focus nodes.
 
 What the compiler cannot translate raises ``Unsupported``; the whole targeted shape is then left to pySHACL
 (see ``Plan.fallback``). Not translated: sh:closed, sh:equals, sh:disjoint, sh:uniqueLang, sh:languageIn,
-sh:qualifiedValueShapesDisjoint, SPARQL-based targets and constraints inside nested shapes, property
-shapes of property shapes, recursive shapes, and counts above ``MAX_COUNT``.
+sh:qualifiedValueShapesDisjoint, SPARQL-based targets, SPARQL constraints inside nested shapes, property
+shapes of property shapes, recursive shapes, counts above ``MAX_COUNT`` (or above 1 on multi-step paths),
+and regexes the SPARQL source's dialect rejects.
 
-Literals: when the store keeps source literals (see ``hckg.store``), value nodes of predicates with
-XSD-typed literals are read from the kept copies, so datatype, lexical and equality checks see the source
-terms, not pyoxigraph's canonical ones.
+Literals: when the store keeps source literals (see ``hckg.store``), constraints that look at lexical forms,
+datatypes or the number of distinct values read the kept copies of XSD-typed literals, so they see the
+source terms, not pyoxigraph's canonical ones; the others read the store's terms, which is cheaper.
 """
 
 import re
@@ -381,6 +383,16 @@ class _Compiler:
             qualified = value
             value = self.sg.value(shape, parameter)
         count = int(value)
+        literals = self.facts.literal_predicates
+        if parameter == SH.maxCount and count <= 1 and isinstance(path_node, URIRef) and literals is not None:
+            # Exact and cheaper than reading source values: a second source value is a second store
+            # value, unless both are XSD-typed literals the store merged, and then both are kept.
+            store_values = self.distinct_values(path_node, focus, count + 1, None, False)
+            if count == 0 or str(path_node) not in literals:
+                return store_values
+            a, b = self.fresh("n"), self.fresh("n")
+            kept = f"GRAPH {iri(SOURCE_LITERALS)} {{ {focus} {term(path_node)} {a} . {focus} {term(path_node)} {b} }}"
+            return f"({store_values} || EXISTS {{ {kept} FILTER(!sameTerm({a}, {b})) }})"
         if parameter in (SH.maxCount, SH.qualifiedMaxCount):
             return self.distinct_values(path_node, focus, count + 1, qualified, source)
         if count == 0:
@@ -438,10 +450,11 @@ class _Compiler:
 
     # --- queries of a targeted shape ----------------------------------------------------------
     def queries(self, shape) -> list[Query]:
-        """The queries of a targeted shape. Per owner (the shape or one of its property shapes) the
-        constraints are grouped by what they look at (value nodes or the focus node; source literals or
-        not), one query per group, plus one per SPARQL constraint."""
-        queries = []
+        """The queries of a targeted shape: one for the constraints on its focus nodes (counts, hasValue)
+        of all its property shapes; per owner (the shape or one of its property shapes), one for the
+        constraints on value nodes that read source literals and one for those that do not; one per
+        SPARQL constraint."""
+        queries, focus_checks, focus_tests = [], [], []
         shape_path = self.sg.value(shape, SH.path)
         owners = [shape] if shape_path is not None else [shape] + [
             p for p in sorted(self.sg.objects(shape, SH.property), key=str) if not _deactivated(self.sg, p)]
@@ -449,43 +462,40 @@ class _Compiler:
             path_node = self.sg.value(owner, SH.path)
             if owner is not shape and any(True for _ in self.sg.objects(owner, SH.property)):
                 raise Unsupported("a property shape of a property shape")
-            groups: dict = {}
+            by_source: dict = {}
             for parameter, value, component, kind in self.constraints(owner):
-                source = kind == "value" and self.needs_source(parameter, value)
-                groups.setdefault((kind, source), []).append((parameter, value, component))
-            for (kind, source), constraints in sorted(groups.items()):
-                queries.append(self.grouped_query(shape, owner, path_node, kind, source, constraints))
+                if kind == "focus":
+                    focus_checks.append(self.check(shape, owner, path_node, parameter, value, component, "none"))
+                    focus_tests.append(self.focus_fails(owner, parameter, value, "?this", path_node))
+                else:
+                    by_source.setdefault(self.needs_source(parameter, value), []).append((parameter, value, component))
+            for source, constraints in sorted(by_source.items()):
+                queries.append(self.value_query(shape, owner, path_node, source, constraints))
             for constraint in sorted(self.sg.objects(owner, SH.sparql), key=str):
                 if not _deactivated(self.sg, constraint):
                     queries.append(self.sparql_query(shape, owner, path_node, constraint))
+        if focus_checks:
+            queries.append(_flagged("?this", self.targets(shape), focus_checks, focus_tests))
         return queries
 
-    def grouped_query(self, target_shape, owner, path_node, kind, source, constraints) -> Query:
-        """One query for a group of constraints of ``owner``: a row per violating focus (and value) node."""
-        checks, tests = [], []
-        value_mode = "none" if kind == "focus" else ("focus" if path_node is None else "value")
+    def check(self, target_shape, owner, path_node, parameter, value, component, value_mode) -> Check:
+        datatype = value if parameter == SH.datatype and datatypes.lexical_forms_matter(value) else None
+        return Check(target=target_shape, shape=owner, component=component, severity=self.severity(owner),
+                     path=path_node, messages=self.messages(owner), value=value_mode, parameter=value,
+                     datatype=datatype)
+
+    def value_query(self, target_shape, owner, path_node, source, constraints) -> Query:
+        """One query for constraints of ``owner`` on its value nodes: a row per violating (focus, value)."""
+        value_mode = "focus" if path_node is None else "value"
         v = "?this" if path_node is None else "?value"
-        for parameter, value, component in constraints:
-            datatype = value if parameter == SH.datatype and datatypes.lexical_forms_matter(value) else None
-            checks.append(Check(target=target_shape, shape=owner, component=component, severity=self.severity(owner),
-                                path=path_node, messages=self.messages(owner), value=value_mode, parameter=value,
-                                datatype=datatype))
-            if kind == "focus":
-                tests.append(self.focus_fails(owner, parameter, value, "?this", path_node))
-            else:
-                tests.append(self.value_fails(owner, parameter, value, v, "?this", path_node, False, source))
+        checks = [self.check(target_shape, owner, path_node, parameter, value, component, value_mode)
+                  for parameter, value, component in constraints]
+        tests = [self.value_fails(owner, parameter, value, v, "?this", path_node, False, source)
+                 for parameter, value, _component in constraints]
         pattern = self.targets(target_shape)
-        if value_mode == "value":
+        if path_node is not None:
             pattern += " " + self.value_nodes(path_node, "?this", "?value", source)
-        head = "?this ?value" if value_mode == "value" else "?this"
-        if len(tests) == 1:
-            return Query(f"SELECT DISTINCT {head} WHERE {{ {pattern} FILTER({tests[0]}) }}", checks, [None])
-        flags = [f"c{i}" for i in range(len(tests))]
-        binds = " ".join(f"BIND(COALESCE({test}, false) AS ?{flag})" for test, flag in zip(tests, flags))
-        projection = " ".join(f"?{flag}" for flag in flags)
-        text = (f"SELECT DISTINCT {head} {projection} WHERE {{ {pattern} {binds} "
-                f"FILTER({' || '.join('?' + flag for flag in flags)}) }}")
-        return Query(text, checks, flags)
+        return _flagged("?this" if path_node is None else "?this ?value", pattern, checks, tests)
 
     def sparql_query(self, target_shape, owner, path_node, constraint) -> Query:
         select = self.sg.value(constraint, SH.select)
@@ -510,3 +520,14 @@ class _Compiler:
                       constraint=constraint, constraint_messages=self.messages(constraint))
         return Query(query, [check], [None])
 
+
+def _flagged(head: str, pattern: str, checks: list[Check], tests: list[str]) -> Query:
+    """A query whose rows match ``pattern`` and fail one of ``tests`` (flagged per check if several)."""
+    if len(tests) == 1:
+        return Query(f"SELECT DISTINCT {head} WHERE {{ {pattern} FILTER({tests[0]}) }}", checks, [None])
+    flags = [f"c{i}" for i in range(len(tests))]
+    binds = " ".join(f"BIND(COALESCE({test}, false) AS ?{flag})" for test, flag in zip(tests, flags))
+    projection = " ".join(f"?{flag}" for flag in flags)
+    text = (f"SELECT DISTINCT {head} {projection} WHERE {{ {pattern} {binds} "
+            f"FILTER({' || '.join('?' + flag for flag in flags)}) }}")
+    return Query(text, checks, flags)
