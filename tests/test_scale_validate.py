@@ -283,3 +283,29 @@ def test_validate_endpoint_command(oxigraph_endpoint):
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     assert [(r["focus"], r["path"]) for r in payload["results"]] == [("<https://example.org/xray>", "dct:title")]
+
+
+def test_shapes_without_messages_get_pyshacls_generic_messages(tmp_path):
+    shapes = tmp_path / "no-messages.ttl"
+    shapes.write_text("""
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix ex: <https://example.org/shapes#> .
+ex:S a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+  sh:property [ sh:path dct:title ; sh:maxCount 0 ] , [ sh:path dct:nothing ; sh:minCount 1 ] ,
+    [ sh:path dct:title ; sh:datatype xsd:integer ] , [ sh:path dct:title ; sh:nodeKind sh:IRI ] ,
+    [ sh:path dct:publisher ; sh:class foaf:Person ] , [ sh:path dct:title ; sh:pattern "^Z" ] ,
+    [ sh:path dct:title ; sh:minLength 100 ] , [ sh:path dct:title ; sh:maxLength 3 ] ,
+    [ sh:path dct:publisher ; sh:in ( ex:a ex:b ) ] , [ sh:path dct:publisher ; sh:hasValue ex:a ] ,
+    [ sh:path dct:publisher ; sh:node ex:Named ] , [ sh:path dct:publisher ; sh:not ex:Anything ] ,
+    [ sh:path dct:publisher ; sh:or ( ex:Named ex:Other ) ] ,
+    [ sh:path dct:publisher ; sh:qualifiedValueShape ex:Named ; sh:qualifiedMinCount 1 ] .
+ex:Named a sh:NodeShape ; sh:property [ sh:path foaf:nick ; sh:minCount 1 ] .
+ex:Other a sh:NodeShape ; sh:property [ sh:path foaf:mbox ; sh:minCount 1 ] .
+ex:Anything a sh:NodeShape .
+""")
+    graph = load_graph([FIXTURES / "mini.ttl"])
+    shapes_graph = load_shapes(shapes)
+    reference, fast = both_engines(graph, shapes_graph)
+    assert fast == reference
+    assert len({r.constraint for r in fast}) == 14

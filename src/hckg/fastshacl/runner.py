@@ -113,7 +113,10 @@ def accepted_regexes(source, candidates: set) -> frozenset:
     ordered = sorted(candidates)
     binds = " ".join(f"BIND(REGEX(\"\", {string(regex)}{', ' + string(flags) if flags else ''}) AS ?r{i})"
                      for i, (regex, flags) in enumerate(ordered))
-    (row,) = source.select(f"SELECT * WHERE {{ {binds} }}")
+    try:
+        (row,) = source.select(f"SELECT * WHERE {{ {binds} }}")
+    except QueryFailed:  # a source that cannot even say: trust none of them
+        return frozenset()
     return frozenset(pair for i, pair in enumerate(ordered) if f"r{i}" in row)
 
 
@@ -239,8 +242,8 @@ def _generic_message(check: Check, names: Graph, shapes: Graph, focus, value) ->
         "NodeKind": f"Value is not of Node Kind {shown}",
         "MinCount": f"Less than {parameter} values on {where}",
         "MaxCount": f"More than {parameter} values on {where}",
-        "MinLength": f"String length not >= {parameter}",
-        "MaxLength": f"String length not <= {parameter}",
+        "MinLength": f"String length not >= {data(parameter)}",
+        "MaxLength": f"String length not <= {data(parameter)}",
         "Pattern": f"Value does not match pattern '{parameter}'",
         "HasValue": f"Node {where} does not contain a value in the set: {[shown]}",
         "Node": f"Value does not conform to Shape {shown}. See details for more information.",
