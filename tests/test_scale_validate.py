@@ -286,6 +286,7 @@ def test_validate_endpoint_command(oxigraph_endpoint):
 
 
 def test_shapes_without_messages_get_pyshacls_generic_messages(tmp_path):
+    """(One member in sh:in: pySHACL lists the members of a longer one in set order, which varies by run.)"""
     shapes = tmp_path / "no-messages.ttl"
     shapes.write_text("""
 @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -296,7 +297,7 @@ ex:S a sh:NodeShape ; sh:targetClass dcat:Dataset ;
     [ sh:path dct:title ; sh:datatype xsd:integer ] , [ sh:path dct:title ; sh:nodeKind sh:IRI ] ,
     [ sh:path dct:publisher ; sh:class foaf:Person ] , [ sh:path dct:title ; sh:pattern "^Z" ] ,
     [ sh:path dct:title ; sh:minLength 100 ] , [ sh:path dct:title ; sh:maxLength 3 ] ,
-    [ sh:path dct:publisher ; sh:in ( ex:a ex:b ) ] , [ sh:path dct:publisher ; sh:hasValue ex:a ] ,
+    [ sh:path dct:publisher ; sh:in ( ex:a ) ] , [ sh:path dct:publisher ; sh:hasValue ex:a ] ,
     [ sh:path dct:publisher ; sh:node ex:Named ] , [ sh:path dct:publisher ; sh:not ex:Anything ] ,
     [ sh:path dct:publisher ; sh:or ( ex:Named ex:Other ) ] ,
     [ sh:path dct:publisher ; sh:qualifiedValueShape ex:Named ; sh:qualifiedMinCount 1 ] .
