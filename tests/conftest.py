@@ -18,3 +18,12 @@ def shared():
 
 # Real triplestore servers (Virtuoso, Oxigraph) for the publish and parity tests.
 pytest_plugins = ["servers"]
+
+@pytest.fixture(scope="session", autouse=True)
+def store_cache(tmp_path_factory):
+    """Cached stores (hckg.store) go to a temporary folder, not the user's cache."""
+    patcher = pytest.MonkeyPatch()
+    folder = tmp_path_factory.mktemp("hckg-cache")
+    patcher.setenv("HCKG_CACHE_DIR", str(folder))
+    yield folder
+    patcher.undo()

@@ -61,13 +61,18 @@ def parse_file(graph: Graph, path: Path) -> None:
         raise InputError(f"{path}: cannot parse as {fmt}: {message}") from None
 
 
-def load_graph(paths: Iterable[str | Path] | None = None, *, ontology: bool = True) -> Graph:
-    """Load RDF files or folders (default: the catalogue in ``data/``), plus the ontology."""
+def catalogue_files(paths: Iterable[str | Path] | None = None, *, ontology: bool = True) -> list[Path]:
+    """The RDF files of a catalogue (default: ``data/``), plus the ontology's, in loading order."""
     sources = list(paths) if paths else [project_dir("data")]
     if ontology:
         sources.append(project_dir("ontology"))
+    return rdf_files(sources)
+
+
+def load_graph(paths: Iterable[str | Path] | None = None, *, ontology: bool = True) -> Graph:
+    """Load RDF files or folders (default: the catalogue in ``data/``), plus the ontology."""
     graph = bind_prefixes(Graph())
-    for path in rdf_files(sources):
+    for path in catalogue_files(paths, ontology=ontology):
         parse_file(graph, path)
     return graph
 

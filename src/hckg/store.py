@@ -1,0 +1,302 @@
+"""The embedded store: a catalogue's RDF files in pyoxigraph, parsed natively and cached on disk.
+
+``open_store(paths)`` reads the same files as ``hckg.graph.load_graph`` (the catalogue plus the ontology)
+with pyoxigraph's own parsers into a ``pyoxigraph.Store``. The store is kept under the cache folder
+(``$HCKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/hckg``, else ``~/.cache/hckg``) in a folder named by a
+SHA-256 of the files' paths and contents and of the hckg and pyoxigraph versions, so a repeated command on
+unchanged files opens it in well under a second. It is built in a temporary folder and renamed into place,
+so processes that build the same store at once never see half of one; a built store is never written again.
+
+pyoxigraph rewrites literals it understands (``"5"^^xsd:nonNegativeInteger`` is stored as
+``"5"^^xsd:integer``, ``"1.50"`` as ``"1.5"``), which would make datatype and lexical checks wrong. So every
+literal with an XSD datatype other than xsd:string is also kept, as parsed, in the named graph
+``SOURCE_LITERALS``, with its datatype IRI prefixed by ``SOURCE_DATATYPE`` (a datatype pyoxigraph does not
+know, so it keeps the literal untouched). Queries on the default graph see the catalogue as usual;
+``to_rdflib`` turns such a kept literal back into the source term.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from hckg import __version__
+from hckg.errors import InputError, UsageError
+from hckg.graph import catalogue_files, load_graph, parse_file
+from hckg.namespaces import bind_prefixes
+from hckg.progress import NO_PROGRESS, Progress
+
+SOURCE_LITERALS = "urn:hckg:source-literals"
+SOURCE_DATATYPE = "urn:hckg:source-datatype:"
+LAYOUT = 1  # what a cached store holds; part of its key
+META = "meta.json"
+STORES = ("disk", "memory", "auto")
+MEMORY_PER_INPUT_BYTE = 16  # RSS of an in-memory store per byte of Turtle read (measured: 10k datasets)
+KEEP_STORES = 3  # cached stores kept besides those used in the last day
+STALE_SECONDS = 24 * 3600
+
+# file suffix -> (pyoxigraph format, name in messages); other suffixes (.jsonld) are parsed by rdflib
+NATIVE_FORMATS = {
+    ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
+    ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    ".nq": (ox.RdfFormat.N_QUADS, "N-Quads"),
+    ".rdf": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+    ".owl": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+}
+# below this size a syntax error is re-read by rdflib, whose messages hckg has always shown
+REFERENCE_MESSAGE_BYTES = 10 * 2**20
+
+_XSD = str(XSD)
+_XSD_STRING = str(XSD.string)
+_SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
+
+
+@dataclass
+class CatalogueStore:
+    """A catalogue in a pyoxigraph store, with what is needed to show its terms as rdflib would."""
+
+    store: ox.Store
+    files: list[Path]
+    names: Graph                    # an empty rdflib graph bound to the files' prefixes, for display
+    literal_predicates: frozenset   # predicates with literals kept in SOURCE_LITERALS
+    triples: int
+    location: Path | None = None    # the cached store's folder; None for an in-memory store
+    graph: Graph | None = None      # the rdflib graph the store was made from, if it was
+
+    def rdflib_graph(self) -> Graph:
+        """The same data as an rdflib graph (slow for big catalogues: for pySHACL on a few shapes)."""
+        return self.graph if self.graph is not None else load_graph(self.files, ontology=False)
+
+
+def cache_root() -> Path:
+    """The folder cached stores live in."""
+    if os.environ.get("HCKG_CACHE_DIR"):
+        return Path(os.environ["HCKG_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hckg"
+
+
+def store_key(files: list[Path]) -> str:
+    """SHA-256 of the files' paths and contents, the hckg and pyoxigraph versions and the store layout."""
+    digest = hashlib.sha256(f"hckg {__version__} pyoxigraph {ox.__version__} layout {LAYOUT}\0".encode())
+    for path in files:
+        digest.update(f"{path.resolve()}\0{path.stat().st_size}\0".encode())
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_store(paths=None, *, ontology: bool = True, where: str = "disk",
+               progress: Progress = NO_PROGRESS) -> CatalogueStore:
+    """Open the store of a catalogue (default ``data/``) plus the ontology.
+
+    ``where="disk"``: the cached on-disk store, built first if the files changed (a later call opens it
+    in well under a second). ``"memory"``: an in-memory store, parsed now and not kept; its queries run
+    about three times faster than on disk, so one long job (validation) is faster there even counting the
+    parse. ``"auto"``: memory if the catalogue fits comfortably (``fits_in_memory``), else disk.
+    """
+    if where not in STORES:
+        raise UsageError(f"unknown store '{where}'; use one of {', '.join(STORES)}")
+    files = catalogue_files(paths, ontology=ontology)
+    if where == "memory" or (where == "auto" and fits_in_memory(files)):
+        store = ox.Store()
+        meta = _fill(store, files, progress)
+        return _catalogue_store(store, files, meta, None)
+    root = cache_root() / "stores"
+    location = root / store_key(files)
+    if not (location / META).is_file():
+        _build(location, files, progress)
+        _prune(root, location)
+    os.utime(location)  # last use, for pruning
+    meta = json.loads((location / META).read_text())
+    return _catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
+
+
+def fits_in_memory(files: list[Path]) -> bool:
+    """Whether an in-memory store of ``files`` would take under half the memory available now."""
+    needed = MEMORY_PER_INPUT_BYTE * sum(path.stat().st_size for path in files)
+    try:
+        with open("/proc/meminfo") as meminfo:
+            available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration):
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return needed < available / 2
+
+
+def store_from_graph(graph: Graph) -> CatalogueStore:
+    """An in-memory store holding an rdflib graph (blank nodes keep their ids); shows terms as ``graph`` does."""
+    store = ox.Store()
+    kept = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype is not None
+            and str(o.datatype).startswith(_XSD) and o.datatype != XSD.string]
+    store.bulk_extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+                      + [ox.Quad(to_oxigraph(s), to_oxigraph(p), ox.Literal(str(o), datatype=ox.NamedNode(
+                          SOURCE_DATATYPE + str(o.datatype))), _SIDE_GRAPH) for s, p, o in kept])
+    return CatalogueStore(store, [], graph, frozenset(str(p) for _s, p, _o in kept), len(graph), graph=graph)
+
+
+def to_oxigraph(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_rdflib(term):
+    """A pyoxigraph term as an rdflib term; a literal kept in SOURCE_LITERALS becomes its source form."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype.startswith(SOURCE_DATATYPE):
+        return Literal(term.value, datatype=URIRef(datatype[len(SOURCE_DATATYPE):]))
+    if datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))
+
+
+# --- building --------------------------------------------------------------------------------------
+
+class _CountingReader:
+    """A binary file that reports the bytes read to a progress stage."""
+
+    def __init__(self, handle, stage):
+        self.handle, self.stage = handle, stage
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.stage.advance(len(data))
+        return data
+
+
+class _Contents:
+    """Reads files into quads, and what it finds besides: triples, prefixes, predicates with kept literals."""
+
+    def __init__(self):
+        self.triples = 0
+        self.prefixes: list[tuple[str, str]] = []
+        self.predicates: set[str] = set()
+
+    def quads(self, files: list[Path], stage):
+        """Every triple of ``files`` in the default graph, plus a kept copy of each XSD-typed literal.
+
+        One flat loop: this runs once per triple, so it does as little as it can.
+        """
+        literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
+        xsd, xsd_string, kept_datatype, predicates = _XSD, _XSD_STRING, SOURCE_DATATYPE, self.predicates
+        decided: dict = {}  # datatype -> the kept copy's datatype, or False
+        for path in files:
+            with open(path, "rb") as handle:
+                parser, triples_only = _parser(path, handle, stage)
+                count = 0
+                try:
+                    for count, quad in enumerate(parser, 1):
+                        obj = quad.object
+                        if type(obj) is literal:
+                            datatype = obj.datatype
+                            keep = decided.get(datatype)
+                            if keep is None:  # once per datatype: is it XSD, other than xsd:string?
+                                iri = datatype.value
+                                keep = decided[datatype] = named(kept_datatype + iri) if (
+                                    iri.startswith(xsd) and iri != xsd_string) else False
+                            if keep:
+                                kept = literal(obj.value, datatype=keep)
+                                yield quad_type(quad.subject, quad.predicate, kept, side)
+                                predicates.add(quad.predicate.value)
+                        yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
+                except SyntaxError as exc:
+                    raise _syntax_error(path, exc) from None
+                except OSError as exc:
+                    raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+                self.triples += count
+                self.prefixes.extend(getattr(parser, "prefixes", {}).items())
+
+
+def _parser(path: Path, handle, stage):
+    """(quads of the file, whether they are all in the default graph): pyoxigraph's parser where it has one."""
+    if path.suffix not in NATIVE_FORMATS:
+        graph = Graph()
+        parse_file(graph, path)
+        stage.advance(path.stat().st_size)
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph], True
+    fmt, _name = NATIVE_FORMATS[path.suffix]
+    parser = ox.parse(_CountingReader(handle, stage), fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+    return parser, fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML)
+
+
+def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
+    """The error for a file pyoxigraph cannot parse: rdflib's message for files of ordinary size."""
+    if path.stat().st_size <= REFERENCE_MESSAGE_BYTES:
+        try:
+            parse_file(Graph(), path)
+        except InputError as reference:
+            return reference
+    message = exc.msg.split(": ", 1)[-1] if exc.msg.startswith("Parser error") else exc.msg
+    return InputError(f"{path}:{exc.lineno}: {NATIVE_FORMATS[path.suffix][1]} syntax error: {message}")
+
+
+def _fill(store: ox.Store, files: list[Path], progress: Progress) -> dict:
+    """Load ``files`` into ``store``; return the build's metadata."""
+    contents = _Contents()
+    with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
+        store.bulk_extend(contents.quads(files, stage))
+    return {"files": [str(path) for path in files], "triples": contents.triples,
+            "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}
+
+
+def _catalogue_store(store: ox.Store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:
+    names = bind_prefixes(Graph())
+    for prefix, namespace in meta["prefixes"]:  # as rdflib's parsers bind them, file after file
+        names.bind(prefix, namespace)
+    return CatalogueStore(store, files, names, frozenset(meta["literal_predicates"]), meta["triples"], location)
+
+
+def _build(location: Path, files: list[Path], progress: Progress) -> None:
+    """Build the store in a temporary folder beside ``location`` and rename it into place."""
+    location.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".building-{location.name[:12]}-", dir=location.parent))
+    try:
+        store = ox.Store(str(building / "db"))
+        meta = _fill(store, files, progress)
+        store.flush()
+        del store  # closes the database before it moves
+        (building / META).write_text(json.dumps(meta))
+        try:
+            building.rename(location)
+        except OSError:
+            if not (location / META).is_file():
+                raise
+            shutil.rmtree(building)  # another process built the same store first
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def _prune(root: Path, keep: Path) -> None:
+    """Remove cached stores (and abandoned builds) unused for a day, beyond the KEEP_STORES newest."""
+    used = {}
+    for path in root.iterdir():
+        try:
+            used[path] = path.stat().st_mtime
+        except FileNotFoundError:  # removed by another process meanwhile
+            continue
+    stale = {path for path, mtime in used.items() if time.time() - mtime > STALE_SECONDS and path != keep}
+    stores = sorted((p for p in used if not p.name.startswith(".")), key=used.get, reverse=True)
+    for path in stale - set(stores[:KEEP_STORES]):
+        shutil.rmtree(path, ignore_errors=True)
