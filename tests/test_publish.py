@@ -4,6 +4,7 @@ against a real Virtuoso and a real Oxigraph server (tests/servers.py)."""
 
 import itertools
 import re
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from fault_proxy import FaultProxy
 from hckg.cli import cli
 from hckg.errors import UsageError
 from hckg.graph import load_graph
+from hckg.progress import Progress, Stage
 from hckg.publish import (PUBLICATIONS_GRAPH, Credentials, Endpoints, content_hash, count_triples, endpoints_for,
                           publish, staging_iri, update_chunks)
 from servers import free_port
@@ -179,6 +181,28 @@ def test_publish_by_sparql_update_in_chunks(triplestore, graph_iri):
                       credentials=triplestore.credentials, method="update", chunk_size=7)
     assert outcome.method == f"SPARQL Update in {len(update_chunks(catalogue, 7))} requests"
     assert isomorphic(triplestore.graph(graph_iri), catalogue)
+
+
+class RecordedProgress(Progress):
+    """Keeps each stage's label, total and final count."""
+
+    def __init__(self):
+        self.stages: list[tuple[str, int | None, int]] = []
+
+    @contextmanager
+    def stage(self, label, total=None):
+        stage = Stage(label, total)
+        yield stage
+        self.stages.append((label, total, stage.done))
+
+
+@pytest.mark.parametrize("method", ["gsp", "update"])
+def test_publish_reports_its_stages(oxigraph, graph_iri, method):
+    progress = RecordedProgress()
+    publish(oxigraph.endpoint, paths=[V2], graph_iri=graph_iri, method=method, chunk_size=7, progress=progress)
+    requests = len(update_chunks(load_graph([V2]), 7)) if method == "update" else 1
+    assert progress.stages == [("Loading", None, 0), ("Hashing", None, 0), ("Sending", requests, requests),
+                               ("Swapping", None, 0)]
 
 
 def test_publish_falls_back_to_sparql_update_without_a_graph_store(triplestore, graph_iri):

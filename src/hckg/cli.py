@@ -277,11 +277,12 @@ def publish(paths, endpoint, graph_iri, user, password, auth_env, method, dry_ru
     Exit codes: 0 published or unchanged, 1 the store failed or refused, 2 bad option or input.
     """
     from hckg.publish import Credentials
+    from hckg.progress import terminal_progress
     from hckg.publish import publish as publish_catalogue
 
     outcome = publish_catalogue(endpoint, paths=list(paths) or None, graph_iri=graph_iri,
                                 credentials=Credentials.from_options(user, password, auth_env),
-                                method=method, dry_run=dry_run)
+                                method=method, dry_run=dry_run, progress=terminal_progress())
     click.echo(outcome.summary())
 
 

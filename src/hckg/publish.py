@@ -24,6 +24,7 @@ from rdflib.compare import to_canonical_graph
 from hckg.errors import HckgError, UsageError
 from hckg.graph import load_graph
 from hckg.namespaces import DEFAULT_BASE
+from hckg.progress import NO_PROGRESS, Progress
 
 CATALOG_IRI = DEFAULT_BASE + "catalog"
 # One graph in the store records, for every graph hckg published there, its triple count and content hash.
@@ -287,11 +288,13 @@ class Outcome:
 
 def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: Graph | None = None,
             graph_iri: str = CATALOG_IRI, credentials: Credentials | None = None, method: str | None = None,
-            dry_run: bool = False, chunk_size: int = CHUNK_TRIPLES, timeout=TIMEOUT) -> Outcome:
+            dry_run: bool = False, chunk_size: int = CHUNK_TRIPLES, timeout=TIMEOUT,
+            progress: Progress = NO_PROGRESS) -> Outcome:
     """Replace the named graph ``graph_iri`` at ``endpoint`` with the catalogue (``graph``, or loaded from ``paths``).
 
     ``method`` is "gsp" (Graph Store PUT), "update" (SPARQL Update in chunks of ``chunk_size`` triples) or
     None: Graph Store PUT, falling back to SPARQL Update when the server has no Graph Store endpoint.
+    ``progress`` is told of the stages: loading, hashing, sending (request by request) and the swap.
     """
     check_endpoint(endpoint)
     check_iri(graph_iri)
@@ -300,8 +303,10 @@ def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: 
     if method not in (None, "gsp", "update"):
         raise UsageError(f"--method {method!r}: use gsp or update")
     if graph is None:
-        graph = load_graph(paths)
-    digest = content_hash(graph)
+        with progress.stage("Loading"):
+            graph = load_graph(paths)
+    with progress.stage("Hashing"):
+        digest = content_hash(graph)
     store = Triplestore(endpoints_for(endpoint, credentials is not None), credentials, timeout)
     with consequence("nothing was changed", credentials):
         recorded = store.select(f"{_PREFIXES}SELECT ?hash ?triples WHERE {{ GRAPH <{PUBLICATIONS_GRAPH}> {{ "
@@ -318,7 +323,7 @@ def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: 
     staging = staging_iri(graph_iri)
     kept = f"the published graph <{graph_iri}> is unchanged"
     with consequence(kept, credentials):
-        how, note = load_staging(store, staging, graph, method, chunk_size)
+        how, note = load_staging(store, staging, graph, method, chunk_size, progress)
         staged = count_triples(store, staging)
         if staged != len(graph):
             store.update(f"DROP SILENT GRAPH <{staging}>")
@@ -326,7 +331,7 @@ def publish(endpoint: str, *, paths: Iterable[str | Path] | None = None, graph: 
     swap = swap_update(staging, graph_iri, len(graph), digest)
     lost = (f"the swap may or may not have happened: <{graph_iri}> holds either the previous or the new "
             "catalogue, never a mix (the store applies the swap as one transaction); run publish again")
-    with consequence(kept, credentials, if_no_answer=lost):
+    with consequence(kept, credentials, if_no_answer=lost), progress.stage("Swapping"):
         store.update(swap)
     return Outcome("published", endpoint, graph_iri, len(graph), previous, digest, how, note)
 
@@ -338,11 +343,13 @@ def count_triples(store: Triplestore, graph_iri: str) -> int:
 
 
 def load_staging(store: Triplestore, staging: str, graph: Graph, method: str | None,
-                 chunk_size: int) -> tuple[str, str]:
+                 chunk_size: int, progress: Progress = NO_PROGRESS) -> tuple[str, str]:
     """Fill the staging graph; return how (for the summary) and why that way, if it was a fallback."""
     note = ""
     if method in (None, "gsp"):
-        response = store.put_graph(staging, graph.serialize(format="nt", encoding="utf-8"))
+        with progress.stage("Sending", 1) as stage:
+            response = store.put_graph(staging, graph.serialize(format="nt", encoding="utf-8"))
+            stage.advance()
         if response.status_code < 300:
             return "Graph Store PUT", note
         if method == "gsp" or response.status_code not in NO_GRAPH_STORE:
@@ -350,10 +357,12 @@ def load_staging(store: Triplestore, staging: str, graph: Graph, method: str | N
         note = f"{store.endpoints.store} answered HTTP {response.status_code} to a Graph Store PUT"
     chunks = update_chunks(graph, chunk_size)
     store.update(f"DROP SILENT GRAPH <{staging}>")
-    for chunk in chunks:
-        triples = chunk.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        # INSERT … WHERE {} rather than INSERT DATA: Virtuoso rejects blank nodes in INSERT DATA.
-        store.update(f"INSERT {{ GRAPH <{staging}> {{\n{triples}}} }} WHERE {{}}")
+    with progress.stage("Sending", len(chunks)) as stage:
+        for chunk in chunks:
+            triples = chunk.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            # INSERT … WHERE {} rather than INSERT DATA: Virtuoso rejects blank nodes in INSERT DATA.
+            store.update(f"INSERT {{ GRAPH <{staging}> {{\n{triples}}} }} WHERE {{}}")
+            stage.advance()
     return f"SPARQL Update in {len(chunks)} request{'s' * (len(chunks) != 1)}", note
 
 
