@@ -7,6 +7,7 @@ taken from the context, so a file reads ``"title"``, not ``"dct:title"``. It is 
 processor will find it again, which the tests check by expanding exports with pyld.
 """
 
+import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -118,11 +119,12 @@ def _sort_key(value) -> tuple:
 class _Framer:
     """Writes a graph as framed node objects: roots on top, what they point to nested inside."""
 
-    def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset):
+    def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset,
+                 root_set: frozenset | None = None):
         self.graph = graph
         self.context = context
         self.roots = list(roots)
-        self.root_set = set(roots)
+        self.root_set = set(roots) if root_set is None else root_set   # nodes never nested (top-level objects)
         self.reference_only = reference_only
         incoming = Counter(o for o in graph.objects() if isinstance(o, BNode))
         self.shared_bnodes = {b for b, n in incoming.items() if n != 1}
@@ -130,22 +132,28 @@ class _Framer:
         self.embeds: Counter = Counter()
         self.written: set[Node] = set()
 
-    def frame(self) -> list[dict]:
+    def frame(self, leftovers: bool = True) -> list[dict]:
+        """The roots' node objects, then (``leftovers``) those of nodes no root reached."""
         # a dry run finds blank nodes nested more than once (inside a node nested in several places):
         # those need an @id so that a JSON-LD processor merges them back into one node
-        self._all_objects()
+        self._all_objects(leftovers)
         self.shared_bnodes |= {b for b, n in self.embeds.items() if isinstance(b, BNode) and n > 1}
         self.written.clear()
         self.embeds.clear()
-        return self._all_objects()
+        return self._all_objects(leftovers)
 
-    def _all_objects(self) -> list[dict]:
+    def unwritten(self) -> set[Node]:
+        """Nodes described in the graph but not (yet) written."""
+        return {s for s in self.graph.subjects() if s not in self.written}
+
+    def _all_objects(self, leftovers: bool) -> list[dict]:
         objects = [self._node(root, ()) for root in self.roots]
-        while True:   # nodes described but reached from no root (or only by reference)
-            left = sorted({s for s in self.graph.subjects() if s not in self.written}, key=self._order)
+        while leftovers:   # nodes described but reached from no root (or only by reference)
+            left = sorted(self.unwritten(), key=self._order)
             if not left:
-                return objects
+                break
             objects.extend(self._node(s, ()) for s in left)
+        return objects
 
     def _order(self, node: Node) -> tuple:
         return (isinstance(node, BNode), self._id(node))
@@ -232,8 +240,43 @@ def document(graph: Graph, roots: list[URIRef], context: dict, *, reference: str
     """A JSON-LD document: the context embedded (or ``reference`` cited), then one object or an ``@graph``."""
     objects = frame(graph, roots, context, reference_only)
     head = {"@context": reference if reference else context["@context"]}
-    body = {**head, **objects[0]} if len(objects) == 1 else {**head, "@graph": objects}
+    if len(objects) > 1:
+        out = io.BytesIO()
+        with GraphWriter(out, head) as writer:
+            writer.write(objects)
+        return out.getvalue()
+    body = {**head, **objects[0]} if objects else {**head, "@graph": []}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class GraphWriter:
+    """Writes ``{**head, "@graph": [...]}`` as ``json.dumps(..., indent=2)`` would, node objects as they come.
+
+    JSON strings hold no raw newlines, so an object dumped on its own is moved into the ``@graph`` array
+    by indenting each of its lines: the bytes equal those of dumping the whole document at once (of two
+    objects or more: one object is written without ``@graph``, none as ``[]``).
+    """
+
+    def __init__(self, handle, head: dict):
+        text = json.dumps({**head, "@graph": [0]}, indent=2, ensure_ascii=False)
+        cut = text.rindex("\n    0\n")
+        self.handle = handle
+        self.opening, self.closing = text[:cut + 1], text[cut + len("\n    0"):] + "\n"
+        self.count = 0
+
+    def __enter__(self) -> "GraphWriter":
+        self.handle.write(self.opening.encode("utf-8"))
+        return self
+
+    def write(self, objects: list[dict]) -> None:
+        for obj in objects:
+            text = json.dumps(obj, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            self.handle.write(((",\n    " if self.count else "    ") + text).encode("utf-8"))
+            self.count += 1
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.handle.write(self.closing.encode("utf-8"))
 
 
 def document_loader(health_namespace: str = str(HEALTHDCATAP)):

@@ -8,7 +8,7 @@ derived from where they hang and what they hold, so the same catalogue always gi
 
 import hashlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -57,7 +57,7 @@ class ProfileGraph:
 class Walk:
     """One mapping run: a work list of (kind, node) pairs, each described once."""
 
-    def __init__(self, profile: "Profile", source: Graph, datasets: list[URIRef]):
+    def __init__(self, profile: "Profile", source: Graph, datasets: Iterable[URIRef]):
         self.profile = profile
         self.source = source
         self.selected = frozenset(datasets)   # what a catalogue may list
@@ -182,9 +182,13 @@ class Profile:
     def derive(self, walk: Walk, kind: str, node: Node) -> None:
         """Add what the profile computes for a node rather than copies (default: nothing)."""
 
-    def render(self, source: Graph, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
-        """Map ``datasets`` (and ``catalog``, when given) of the catalogue graph onto this profile."""
-        walk = Walk(self, source, datasets)
+    def render(self, source: Graph, datasets: list[URIRef], catalog: URIRef | None = None,
+               selected: Iterable[URIRef] | None = None) -> ProfileGraph:
+        """Map ``datasets`` (and ``catalog``, when given) of the catalogue graph onto this profile.
+
+        ``selected``: the datasets the catalogue lists (default: ``datasets``), when they are rendered in parts.
+        """
+        walk = Walk(self, source, datasets if selected is None else selected)
         roots: list[URIRef] = []
         if catalog is not None and self.catalog_kind:
             walk.follow(self.catalog_kind, catalog)
