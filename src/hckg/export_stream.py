@@ -31,6 +31,7 @@ from hckg import jsonld
 from hckg.profiles.base import Profile, ProfileGraph
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store_source import StoreSource
+from hckg.subject_graph import SubjectGraph
 
 BATCH_DATASETS = 1000
 ALONE_KEPT = 1000  # datasets' own descriptions kept for the check of nodes described from other batches
@@ -62,7 +63,7 @@ def stream_jsonld(handle: BinaryIO, source: StoreSource, profile: Profile, datas
         handle.seek(start)
         handle.truncate()
     with progress.stage(f"Rendering {len(datasets):,} datasets"):
-        rendition = profile.render(source, datasets, catalog)
+        rendition = profile.render(source, datasets, catalog, out=SubjectGraph())
     handle.write(jsonld.document(rendition.graph, rendition.roots, context, reference=reference,
                                  reference_only=profile.reference_only))
     return reason
@@ -95,18 +96,21 @@ class _Stream:
         with progress.stage(f"Rendering {len(self.datasets):,} datasets", len(self.datasets)) as stage, \
                 jsonld.GraphWriter(handle, head) as writer:
             if self.catalog is not None:
-                writer.write(self.frame(self.profile.render(self.source, [], self.catalog, self.selected)))
+                writer.write(self.frame(self.render([], self.catalog)))
             for start in range(0, len(self.datasets), batch_size):
                 batch = self.datasets[start:start + batch_size]
-                writer.write(self.frame(self.profile.render(self.source, batch, None, self.selected)))
+                writer.write(self.frame(self.render(batch)))
                 stage.advance(len(batch))
+
+    def render(self, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
+        return self.profile.render(self.source, datasets, catalog, self.selected, SubjectGraph())
 
     def frame(self, rendition: ProfileGraph) -> list[dict]:
         """The node objects of one batch, as the whole document would hold them; else NotStreamable."""
         framer = jsonld._Framer(rendition.graph, self.context, rendition.roots, self.profile.reference_only,
                                 root_set=self.top)
-        objects = framer.frame(leftovers=False)
-        if framer.bnode_ids:
+        objects = framer.frame(leftovers=False, dry_run=False)
+        if framer.bnode_ids or framer.nested_twice():
             raise NotStreamable("a blank node is nested in more than one place (it needs a _:b label)")
         for node in framer.unwritten():
             self.check_described_elsewhere(node, rendition)
@@ -125,7 +129,7 @@ class _Stream:
     def alone(self, dataset: URIRef) -> set:
         """What a dataset's own description says about it (kept for the last ALONE_KEPT datasets asked)."""
         if dataset not in self._alone:
-            graph = self.profile.render(self.source, [dataset], None, self.selected).graph
+            graph = self.render([dataset]).graph
             self._alone[dataset] = set(graph.predicate_objects(dataset))
             if len(self._alone) > ALONE_KEPT:
                 self._alone.popitem(last=False)

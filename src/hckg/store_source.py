@@ -4,11 +4,11 @@
 ``predicate_objects``, ``value``, ``(s, p, o) in``) from ``quads_for_pattern`` on a ``CatalogueStore``,
 in rdflib terms. Literals come back as the source wrote them: for predicates with kept literals the
 store's rewritten copies (``"5"^^xsd:integer``) are skipped and the untouched ones in ``SOURCE_LITERALS``
-are used instead. What the store says about a subject is read once and kept in a bounded LRU cache, so
+are used instead. What the store says about a subject is read once and kept in a bounded cache (the oldest is forgotten first), so
 shared nodes (publishers, concepts, themes) are read from the store only now and then.
 """
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -18,6 +18,7 @@ from rdflib.term import Node
 from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, CatalogueStore, to_oxigraph, to_rdflib
 
 CACHE_SUBJECTS = 20_000  # descriptions kept (a batch of datasets and the nodes they share)
+CACHE_TERMS = 200_000    # store terms kept converted to rdflib terms (emptied when full)
 
 _DEFAULT = ox.DefaultGraph()
 _SIDE = ox.NamedNode(SOURCE_LITERALS)
@@ -39,30 +40,43 @@ class StoreSource:
         self.store = catalogue.store
         self.kept = frozenset(catalogue.literal_predicates)
         self.cache_subjects = cache_subjects
-        self._cache: OrderedDict[Node, dict[URIRef, list[Node]]] = OrderedDict()
+        self._cache: dict[Node, dict[URIRef, list[Node]]] = {}
+        self._terms: dict = {}
 
     # --- one subject at a time (cached) --------------------------------------------------------------
     def description(self, subject: Node) -> dict[URIRef, list[Node]]:
         """What the catalogue says about ``subject``: predicate → objects, literals as in the source."""
         found = self._cache.get(subject)
         if found is not None:
-            self._cache.move_to_end(subject)
             return found
         found = defaultdict(list)
-        node, kept = to_oxigraph(subject), False
+        node, kept, term = to_oxigraph(subject), False, self.term
         for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
-            predicate = quad.predicate.value
-            if predicate in self.kept and _rewritten(quad.object):
+            if quad.predicate.value in self.kept and _rewritten(quad.object):
                 kept = True
                 continue
-            found[URIRef(predicate)].append(to_rdflib(quad.object))
+            found[term(quad.predicate)].append(term(quad.object))
         if kept:
             for quad in self.store.quads_for_pattern(node, None, None, _SIDE):
-                found[URIRef(quad.predicate.value)].append(to_rdflib(quad.object))
+                found[term(quad.predicate)].append(term(quad.object))
         found = dict(found)
+        if len(self._cache) >= self.cache_subjects:   # forget the oldest
+            del self._cache[next(iter(self._cache))]
         self._cache[subject] = found
-        if len(self._cache) > self.cache_subjects:
-            self._cache.popitem(last=False)
+        return found
+
+    def objects(self, subject: Node | None = None, predicate: URIRef | None = None):
+        if subject is not None and predicate is not None:
+            return iter(self.description(subject).get(predicate, ()))
+        return (o for _s, _p, o in self.triples((subject, predicate, None)))
+
+    def term(self, term) -> Node:
+        """``to_rdflib(term)``, remembered: the same IRIs and literals come back again and again."""
+        found = self._terms.get(term)
+        if found is None:
+            if len(self._terms) >= CACHE_TERMS:
+                self._terms.clear()
+            found = self._terms[term] = to_rdflib(term)
         return found
 
     def predicate_objects(self, subject: Node):
@@ -105,10 +119,6 @@ class StoreSource:
         if obj is None and may_keep:
             for quad in self.store.quads_for_pattern(None, p, None, _SIDE):
                 yield to_rdflib(quad.subject), URIRef(quad.predicate.value), to_rdflib(quad.object)
-
-    def objects(self, subject: Node | None = None, predicate: URIRef | None = None):
-        for _s, _p, o in self.triples((subject, predicate, None)):
-            yield o
 
     def subjects(self, predicate: URIRef | None = None, obj: Node | None = None):
         for s, _p, _o in self.triples((None, predicate, obj)):
