@@ -43,8 +43,9 @@ class SubjectGraph:
             yield subject
 
     def objects(self, subject=None, predicate=None):
-        for _s, _p, obj in self.triples((subject, predicate, None)):
-            yield obj
+        if subject is not None and predicate is not None:
+            return iter(self._subjects.get(subject, {}).get(predicate, ()))
+        return (obj for _s, _p, obj in self.triples((subject, predicate, None)))
 
     def predicate_objects(self, subject):
         for predicate, objects in self._subjects.get(subject, {}).items():
