@@ -107,7 +107,7 @@ class _Stream:
 
     def frame(self, rendition: ProfileGraph) -> list[dict]:
         """The node objects of one batch, as the whole document would hold them; else NotStreamable."""
-        framer = jsonld._Framer(rendition.graph, self.context, rendition.roots, self.profile.reference_only,
+        framer = jsonld.Framer(rendition.graph, self.context, rendition.roots, self.profile.reference_only,
                                 root_set=self.top)
         objects = framer.frame(leftovers=False, dry_run=False)
         if framer.bnode_ids or framer.nested_twice():

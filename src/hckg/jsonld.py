@@ -120,7 +120,7 @@ def _sort_key(value) -> tuple:
     return (1, json.dumps(value, sort_keys=True))
 
 
-class _Framer:
+class Framer:
     """Writes a graph as framed node objects: roots on top, what they point to nested inside."""
 
     def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset,
@@ -243,7 +243,7 @@ def _canonical_integer(text: str) -> bool:
 
 def frame(graph: Graph, roots: list[URIRef], context: dict, reference_only: frozenset = frozenset()) -> list[dict]:
     """The node objects of ``graph``: one per root, with what they point to nested, then any left over."""
-    return _Framer(graph, Context(context["@context"]), roots, reference_only).frame()
+    return Framer(graph, Context(context["@context"]), roots, reference_only).frame()
 
 
 def document(graph: Graph, roots: list[URIRef], context: dict, *, reference: str | None = None,
