@@ -1,7 +1,9 @@
 """``hckg export``: choose datasets, map them onto a profile, serialise the result.
 
 The catalogue graph (data/ + ontology/) is the single source; every rendition is computed from it.
-Output is deterministic: the same catalogue gives the same bytes in every format.
+Output is deterministic: the same catalogue gives the same bytes in every format. ``write_export`` (the
+command) reads JSON-LD exports from the catalogue's store instead, streamed in batches for big catalogues
+(``hckg.export_stream``), with the same bytes.
 """
 
 import difflib
