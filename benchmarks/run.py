@@ -8,11 +8,14 @@ included), the median time of the work itself as the child measured it, the peak
 against the workload's baseline, and the result (triples loaded, violations found), which must agree
 across variants. Baselines (rdflib, pySHACL) run only up to ``--baseline-max`` datasets.
 
-To add a workload (query, export, serve …): write its variants as functions ``(path) -> result`` in
-``VARIANTS`` and list them in ``WORKLOADS`` with the baseline first.
+To add a workload (query, serve …): write its variants as functions ``(path) -> result`` in
+``VARIANTS`` and list them in ``WORKLOADS``, each baseline (in ``BASELINES``) before the variants compared
+with it. The export workload's result is the SHA-256 of the bytes written, and its variants report the
+parts of their work (load: store and dataset list; render: walk and framing; write).
 """
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +97,80 @@ def validate_jena(path):
     return sum(1 for _ in results.subjects(SH.resultSeverity, SH.Violation))
 
 
+PHASES: dict[str, float] = {}  # seconds of the parts of a child's work (load, render, write), where it reports them
+
+
+def _sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+
+
+def _export_rdflib(path, profile):
+    from hckg.export import export
+
+    return _sha256(export([path], profile=profile))
+
+
+def _export_fast(path, profile, store):
+    """The streamed export, timed in parts: load (store and dataset list), render (walk and framing), write."""
+    from hckg import jsonld
+    from hckg.export import write_export
+    from hckg.progress import Progress
+
+    started = time.perf_counter()
+    write = jsonld.GraphWriter.write
+
+    def timed_write(self, objects):
+        begun = time.perf_counter()
+        write(self, objects)
+        PHASES["write"] = PHASES.get("write", 0.0) + time.perf_counter() - begun
+
+    class Timed(Progress):
+        @contextmanager
+        def stage(self, label, total=None):
+            if label.startswith("Rendering"):
+                PHASES["load"] = time.perf_counter() - started
+            begun = time.perf_counter()
+            with super().stage(label, total) as stage:
+                yield stage
+            if label.startswith("Rendering"):
+                PHASES["render"] = time.perf_counter() - begun - PHASES.get("write", 0.0)
+
+    jsonld.GraphWriter.write = timed_write
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "export.jsonld"
+        write_export(out, [path], profile=profile, store=store, progress=Timed())
+        return _sha256(out.read_bytes())
+
+
+def export_rdflib_dcatap(path):
+    return _export_rdflib(path, "dcat-ap")
+
+
+def export_fast_memory_dcatap(path):
+    return _export_fast(path, "dcat-ap", "memory")
+
+
+def export_fast_disk_dcatap(path):
+    return _export_fast(path, "dcat-ap", "disk")
+
+
+def export_rdflib_schemaorg(path):
+    return _export_rdflib(path, "schemaorg")
+
+
+def export_fast_memory_schemaorg(path):
+    return _export_fast(path, "schemaorg", "memory")
+
+
+def export_fast_disk_schemaorg(path):
+    return _export_fast(path, "schemaorg", "disk")
+
+
 VARIANTS = {f.__name__: f for f in (rdflib_load, store_in_memory, store_on_disk, validate_pyshacl,
-                                     validate_fast_memory, validate_fast_disk, validate_jena)}
+                                     validate_fast_memory, validate_fast_disk, validate_jena,
+                                     export_rdflib_dcatap, export_fast_memory_dcatap, export_fast_disk_dcatap,
+                                     export_rdflib_schemaorg, export_fast_memory_schemaorg,
+                                     export_fast_disk_schemaorg)}
 
 
 @dataclass(frozen=True)
@@ -118,14 +194,23 @@ WORKLOADS = {
         Variant("compiled SHACL, on-disk store, warm", "validate_fast_disk", cache="warm"),
         Variant("Jena SHACL 4.5 (benchmarks/jena.sh)", "validate_jena", needs=JENA_CLASSPATH),
     ],
+    "export": [  # JSON-LD; the result is the SHA-256 of the bytes, which must agree across variants
+        Variant("dcat-ap: rdflib graph, framed whole (baseline)", "export_rdflib_dcatap"),
+        Variant("dcat-ap: streamed from the in-memory store", "export_fast_memory_dcatap"),
+        Variant("dcat-ap: streamed from the on-disk store, warm", "export_fast_disk_dcatap", cache="warm"),
+        Variant("schemaorg: rdflib graph, framed whole (baseline)", "export_rdflib_schemaorg"),
+        Variant("schemaorg: streamed from the in-memory store", "export_fast_memory_schemaorg"),
+        Variant("schemaorg: streamed from the on-disk store, warm", "export_fast_disk_schemaorg", cache="warm"),
+    ],
 }
+BASELINES = {"export_rdflib_dcatap", "export_rdflib_schemaorg", "rdflib_load", "validate_pyshacl"}
 
 
 def child(function: str, path: str) -> None:
     """Run one variant and print its result and work time as JSON (the parent reads the last line)."""
     started = time.perf_counter()
     result = VARIANTS[function](path)
-    print(json.dumps({"result": result, "seconds": time.perf_counter() - started}))
+    print(json.dumps({"result": result, "seconds": time.perf_counter() - started, "phases": PHASES}))
 
 
 # --- the parent: catalogues, fresh processes, medians, the table ----------------------------------
@@ -158,7 +243,8 @@ def measure(variant: Variant, path: Path, cache: Path) -> dict:
         if process.returncode != 0:
             raise RuntimeError(f"{variant.function} {path.name} failed:\n{err.read().decode()[-2000:]}")
         report = json.loads(out.read().decode().strip().splitlines()[-1])
-    return {"wall": wall, "seconds": report["seconds"], "rss": usage.ru_maxrss / 1024, "result": report["result"]}
+    return {"wall": wall, "seconds": report["seconds"], "rss": usage.ru_maxrss / 1024, "result": report["result"],
+            "phases": report["phases"]}
 
 
 def run_variant(variant: Variant, path: Path, repeat: int, scratch: Path) -> dict:
@@ -172,8 +258,9 @@ def run_variant(variant: Variant, path: Path, repeat: int, scratch: Path) -> dic
             shutil.rmtree(cache, ignore_errors=True)
         runs.append(measure(variant, path, cache))
     shutil.rmtree(cache, ignore_errors=True)
-    return {key: statistics.median(run[key] for run in runs) if key != "result" else runs[0]["result"]
-            for key in runs[0]} | {"runs": len(runs)}
+    phases = {name: statistics.median(run["phases"][name] for run in runs) for name in runs[0]["phases"]}
+    return {key: statistics.median(run[key] for run in runs) for key in ("wall", "seconds", "rss")} | {
+        "result": runs[0]["result"], "phases": phases, "runs": len(runs)}
 
 
 def main(argv=None) -> int:
@@ -191,31 +278,38 @@ def main(argv=None) -> int:
         return 0
     folder = Path(args.data)
     folder.mkdir(parents=True, exist_ok=True)
-    print("| workload | datasets | variant | wall s (median) | work s | peak RSS MB | speed-up | result |")
-    print("|---|---:|---|---:|---:|---:|---:|---|")
+    print("| workload | datasets | variant | wall s (median) | work s | peak RSS MB | speed-up | result | parts of the work, s |")
+    print("|---|---:|---|---:|---:|---:|---:|---|---|")
     with tempfile.TemporaryDirectory(prefix="hckg-bench-") as scratch:
         for size in (int(s) for s in args.sizes.split(",")):
             path, expected = catalogue(size, folder, args.invalid_percent)
             for name in args.workloads.split(","):
-                baseline = None
-                for index, variant in enumerate(WORKLOADS[name]):
-                    if index == 0 and size > args.baseline_max:
-                        print(f"| {name} | {size:,} | {variant.label} | – | – | – | – | not run above {args.baseline_max:,} |")
-                        continue
+                baseline, first_result = None, None
+                for variant in WORKLOADS[name]:
+                    if variant.function in BASELINES:
+                        baseline = None
+                        if size > args.baseline_max:
+                            print(f"| {name} | {size:,} | {variant.label} | – | – | – | – | "
+                                  f"not run above {args.baseline_max:,} | |")
+                            continue
                     if variant.needs and not variant.needs.is_file():
-                        print(f"| {name} | {size:,} | {variant.label} | – | – | – | – | not installed |")
+                        print(f"| {name} | {size:,} | {variant.label} | – | – | – | – | not installed | |")
                         continue
                     stats = run_variant(variant, path, args.repeat, Path(scratch))
-                    if index == 0:
-                        baseline = stats["wall"]
+                    if variant.function in BASELINES:
+                        baseline, first_result = stats["wall"], stats["result"]
                     ratio = f"{baseline / stats['wall']:.1f}×" if baseline else "–"
                     result = stats["result"]
                     if name == "validate":
                         result = f"{result} violations" + ("" if result == expected else f" (expected {expected}!)")
-                    else:
+                    elif isinstance(result, int):
                         result = f"{result:,} triples"
+                    elif first_result is not None and result != first_result:
+                        result += " (differs from the baseline!)"
+                    parts = " / ".join(f"{part} {stats['phases'][part]:.2f}" for part in ("load", "render", "write")
+                                       if part in stats["phases"])
                     print(f"| {name} | {size:,} | {variant.label} | {stats['wall']:.2f} | {stats['seconds']:.2f} | "
-                          f"{stats['rss']:.0f} | {ratio} | {result} |", flush=True)
+                          f"{stats['rss']:.0f} | {ratio} | {result} | {parts} |", flush=True)
     return 0
 
 

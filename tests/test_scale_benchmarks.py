@@ -35,6 +35,17 @@ def test_benchmark_script_prints_a_table(tmp_path):
         ("load", "rdflib Graph.parse (baseline)"), ("load", "pyoxigraph, in memory"),
         ("load", "pyoxigraph, on disk, cold (builds the cache)"), ("load", "pyoxigraph, on disk, warm (opens the cache)"),
         ("validate", "pySHACL (baseline)"), ("validate", "compiled SHACL, in-memory store"),
-        ("validate", "compiled SHACL, on-disk store, warm"), ("validate", "Jena SHACL 4.5 (benchmarks/jena.sh)")]
-    found = {row[-1] for row in rows if row[0] == "| validate" and row[-1] != "not installed |"}
+        ("validate", "compiled SHACL, on-disk store, warm"), ("validate", "Jena SHACL 4.5 (benchmarks/jena.sh)"),
+        ("export", "dcat-ap: rdflib graph, framed whole (baseline)"),
+        ("export", "dcat-ap: streamed from the in-memory store"),
+        ("export", "dcat-ap: streamed from the on-disk store, warm"),
+        ("export", "schemaorg: rdflib graph, framed whole (baseline)"),
+        ("export", "schemaorg: streamed from the in-memory store"),
+        ("export", "schemaorg: streamed from the on-disk store, warm")]
+    found = {row[7] for row in rows if row[0] == "| validate" and row[7] != "not installed"}
     assert len(found) == 1 and "violations" in found.pop()  # every engine run finds the same violations
+    exports = [row for row in rows if row[0] == "| export"]
+    for profile in ("dcat-ap", "schemaorg"):   # every export variant writes the same bytes
+        results = {row[7] for row in exports if row[2].startswith(profile)}
+        assert len(results) == 1 and results.pop().startswith("sha256:")
+    assert all(row[8].startswith("load ") and "render" in row[8] for row in exports if "streamed" in row[2])

@@ -204,19 +204,24 @@ def health_namespace_option(command):
 @click.option("--base", default=DEFAULT_BASE, show_default=True, metavar="IRI",
               help="Publish the catalogue's IRIs under this base instead (the ontology's terms keep theirs).")
 @click.option("-o", "--output", default="-", show_default=True, metavar="PATH", help="Output file; - is stdout.")
+@click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
+              help="JSON-LD: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR; "
+                   "auto: memory when the catalogue fits comfortably.")
 @reports_errors
-def export(data, fmt, profile, datasets, context, health_namespace, base, output):
+def export(data, fmt, profile, datasets, context, health_namespace, base, output, where):
     """Export the catalogue (or some datasets) in a profile and an RDF format.
 
     \b
     Profiles: dcat-ap (data.europa.eu, CKAN), healthdcat-ap (HealthData@EU),
     schemaorg (Google Dataset Search), croissant (ML users; imaging datasets).
-    JSON-LD is framed: one object per dataset, its parts nested, keys from hckg's context.
+    JSON-LD is framed: one object per dataset, its parts nested, keys from hckg's context;
+    it is read from the embedded store and written in batches, so big catalogues export fast.
     Output is deterministic and written atomically.
     Exit codes: 0 written, 1 the catalogue cannot be exported, 2 bad option or unreadable input.
     """
-    from hckg.export import export as run_export, save
+    from hckg.export import save, write_export
     from hckg.formats import format_for_output
+    from hckg.progress import terminal_progress
 
     if (fmt or "").lower() == "markdown" or (fmt is None and output.endswith(".md")):
         from hckg.errors import UsageError
@@ -226,8 +231,8 @@ def export(data, fmt, profile, datasets, context, health_namespace, base, output
             raise UsageError("--dataset and --profile do not apply to --format markdown, which writes the whole list")
         return save(output, export_markdown(data))
     fmt = format_for_output(fmt, output).name
-    save(output, run_export(data, profile=profile, fmt=fmt, datasets=datasets, context=context,
-                            health_namespace=health_namespace, base=base))
+    write_export(output, data, profile=profile, fmt=fmt, datasets=datasets, context=context,
+                 health_namespace=health_namespace, base=base, store=where, progress=terminal_progress())
 
 
 @cli.command()

@@ -1,7 +1,9 @@
 """``hckg export``: choose datasets, map them onto a profile, serialise the result.
 
 The catalogue graph (data/ + ontology/) is the single source; every rendition is computed from it.
-Output is deterministic: the same catalogue gives the same bytes in every format.
+Output is deterministic: the same catalogue gives the same bytes in every format. ``write_export`` (the
+command) reads JSON-LD exports from the catalogue's store instead, streamed in batches for big catalogues
+(``hckg.export_stream``), with the same bytes.
 """
 
 import difflib
@@ -13,13 +15,17 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from hckg import jsonld, rdfxml
-from hckg.atomic import write_atomic
+from hckg.atomic import atomic_output, write_atomic
 from hckg.errors import UsageError
+from hckg.export_stream import BATCH_DATASETS, stream_jsonld
 from hckg.formats import rdf_format
 from hckg.graph import load_graph, rebase
 from hckg.namespaces import DCAT, DEFAULT_BASE
 from hckg.profiles import DEFAULT_NAMESPACE, DEFAULT_PROFILE, ProfileGraph, get_profile
 from hckg.profiles.base import Profile
+from hckg.progress import NO_PROGRESS, Progress
+from hckg.store import open_store
+from hckg.store_source import StoreSource
 
 
 def dataset_id(iri: str) -> str:
@@ -58,8 +64,8 @@ def pick_datasets(graph: Graph, names: Iterable[str]) -> list[URIRef]:
     return picked
 
 
-def render(graph: Graph, profile: Profile, names: Iterable[str] = ()) -> ProfileGraph:
-    """Map the named datasets (default: the whole catalogue, with the catalogue itself) onto ``profile``."""
+def plan(graph: Graph, profile: Profile, names: Iterable[str] = ()) -> tuple[list[URIRef], URIRef | None]:
+    """The datasets to map onto ``profile`` (default: the whole catalogue) and the catalogue to map with them."""
     names = list(names)
     chosen = pick_datasets(graph, names) if names else list(catalogue_datasets(graph).values())
     selected = profile.select(graph, chosen)
@@ -67,7 +73,12 @@ def render(graph: Graph, profile: Profile, names: Iterable[str] = ()) -> Profile
         skipped = ", ".join(dataset_id(str(d)) for d in chosen if d not in selected)
         raise UsageError(f"--dataset: the {profile.name} profile does not cover {skipped} ({profile.summary})")
     cats = [] if names else catalogues(graph)
-    return profile.render(graph, selected, cats[0] if len(cats) == 1 else None)
+    return selected, cats[0] if len(cats) == 1 else None
+
+
+def render(graph: Graph, profile: Profile, names: Iterable[str] = ()) -> ProfileGraph:
+    """Map the named datasets (default: the whole catalogue, with the catalogue itself) onto ``profile``."""
+    return profile.render(graph, *plan(graph, profile, names))
 
 
 def serialize(rendition: ProfileGraph, profile: Profile, fmt: str = "jsonld", context: str | None = None,
@@ -98,6 +109,33 @@ def export(paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE
     rdf_format(fmt)   # a bad format fails before the catalogue is loaded
     graph = rebase(load_graph(list(paths) if paths else None), base)
     return serialize(render(graph, chosen, datasets), chosen, fmt, context, health_namespace)
+
+
+def write_export(output: str | Path, paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE,
+                 fmt: str = "jsonld", datasets: Iterable[str] = (), context: str | None = None,
+                 health_namespace: str = DEFAULT_NAMESPACE, base: str = DEFAULT_BASE, store: str = "auto",
+                 batch_size: int = BATCH_DATASETS, progress: Progress = NO_PROGRESS) -> str | None:
+    """Export to ``output`` (``-`` is stdout), atomically, as ``export`` would.
+
+    JSON-LD at the default base is read from the catalogue's store (``store``: memory, disk or auto, see
+    ``open_store``) and, for the whole catalogue, streamed in batches (``hckg.export_stream``); the other
+    formats and a moved ``base`` go through the rdflib graph. Returns why a streamed export was framed
+    whole instead, if it was.
+    """
+    chosen = get_profile(profile, health_namespace=health_namespace)
+    if rdf_format(fmt).name != "jsonld" or base != DEFAULT_BASE:
+        save(output, export(paths, profile=profile, fmt=fmt, datasets=datasets, context=context,
+                            health_namespace=health_namespace, base=base))
+        return None
+    source = StoreSource(open_store(list(paths) if paths else None, where=store, progress=progress))
+    selected, catalog = plan(source, chosen, datasets)
+    document = jsonld.load_context(chosen.context_name, health_namespace)
+    try:
+        with atomic_output(output) as handle:
+            return stream_jsonld(handle, source, chosen, selected, catalog, document,
+                                 context or chosen.context_reference, batch_size=batch_size, progress=progress)
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write: {exc.strerror}; choose a writable file or - for stdout") from None
 
 
 def save(path: str | Path, content: bytes) -> None:

@@ -7,12 +7,14 @@ taken from the context, so a file reads ``"title"``, not ``"dct:title"``. It is 
 processor will find it again, which the tests check by expanding exports with pyld.
 """
 
+import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import orjson
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
@@ -24,6 +26,9 @@ SCHEMA_ORG = "https://schema.org/"              # the context Google expects sch
 SCHEMA_ORG_URLS = ("https://schema.org/", "https://schema.org", "http://schema.org/", "http://schema.org")
 
 _INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
+# rdflib looks RDF.x and XSD.x up on every use: the framer's hot loop uses these instead
+_TYPE, _JSON = RDF.type, RDF.JSON
+_STRING, _BOOLEAN, _INTEGER = XSD.string, XSD.boolean, XSD.integer
 _KEY_ORDER = {"name": 0, "title": 0, "prefLabel": 1, "description": 2}
 _UNSET = object()
 
@@ -115,14 +120,15 @@ def _sort_key(value) -> tuple:
     return (1, json.dumps(value, sort_keys=True))
 
 
-class _Framer:
+class Framer:
     """Writes a graph as framed node objects: roots on top, what they point to nested inside."""
 
-    def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset):
+    def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset,
+                 root_set: frozenset | None = None):
         self.graph = graph
         self.context = context
         self.roots = list(roots)
-        self.root_set = set(roots)
+        self.root_set = set(roots) if root_set is None else root_set   # nodes never nested (top-level objects)
         self.reference_only = reference_only
         incoming = Counter(o for o in graph.objects() if isinstance(o, BNode))
         self.shared_bnodes = {b for b, n in incoming.items() if n != 1}
@@ -130,22 +136,35 @@ class _Framer:
         self.embeds: Counter = Counter()
         self.written: set[Node] = set()
 
-    def frame(self) -> list[dict]:
-        # a dry run finds blank nodes nested more than once (inside a node nested in several places):
-        # those need an @id so that a JSON-LD processor merges them back into one node
-        self._all_objects()
-        self.shared_bnodes |= {b for b, n in self.embeds.items() if isinstance(b, BNode) and n > 1}
-        self.written.clear()
-        self.embeds.clear()
-        return self._all_objects()
+    def frame(self, leftovers: bool = True, dry_run: bool = True) -> list[dict]:
+        """The roots' node objects, then (``leftovers``) those of nodes no root reached.
 
-    def _all_objects(self) -> list[dict]:
+        Without ``dry_run`` the caller must check that no blank node was nested twice (``nested_twice``).
+        """
+        if dry_run:
+            # a dry run finds blank nodes nested more than once (inside a node nested in several places):
+            # those need an @id so that a JSON-LD processor merges them back into one node
+            self._all_objects(leftovers)
+            self.shared_bnodes |= self.nested_twice()
+            self.written.clear()
+            self.embeds.clear()
+        return self._all_objects(leftovers)
+
+    def nested_twice(self) -> set[BNode]:
+        return {b for b, n in self.embeds.items() if isinstance(b, BNode) and n > 1}
+
+    def unwritten(self) -> set[Node]:
+        """Nodes described in the graph but not (yet) written."""
+        return {s for s in self.graph.subjects() if s not in self.written}
+
+    def _all_objects(self, leftovers: bool) -> list[dict]:
         objects = [self._node(root, ()) for root in self.roots]
-        while True:   # nodes described but reached from no root (or only by reference)
-            left = sorted({s for s in self.graph.subjects() if s not in self.written}, key=self._order)
+        while leftovers:   # nodes described but reached from no root (or only by reference)
+            left = sorted(self.unwritten(), key=self._order)
             if not left:
-                return objects
+                break
             objects.extend(self._node(s, ()) for s in left)
+        return objects
 
     def _order(self, node: Node) -> tuple:
         return (isinstance(node, BNode), self._id(node))
@@ -161,19 +180,19 @@ class _Framer:
         obj: dict = {}
         if isinstance(subject, URIRef) or subject in self.shared_bnodes or not path:
             obj["@id"] = self._id(subject)
-        types = sorted(self.context.compact(str(t)) for t in self.graph.objects(subject, RDF.type))
+        types = sorted(self.context.compact(str(t)) for t in self.graph.objects(subject, _TYPE))
         if types:
             obj["@type"] = types[0] if len(types) == 1 else types
         values: dict[str, list] = defaultdict(list)
         terms: dict[str, Term | None] = {}
         for predicate, value in self.graph.predicate_objects(subject):
-            if predicate == RDF.type:
+            if predicate == _TYPE:
                 continue
             key, term = self.context.key(predicate)
             terms[key] = term
             values[key].append(self._value(term, predicate, value, path + (subject,)))
         for key in sorted(values, key=lambda k: (_KEY_ORDER.get(k, 9), k)):
-            items = sorted(values[key], key=_sort_key)
+            items = values[key] if len(values[key]) == 1 else sorted(values[key], key=_sort_key)
             term = terms[key]
             obj[key] = items if len(items) > 1 or (term is not None and term.container == "@set") else items[0]
         return obj
@@ -201,19 +220,19 @@ class _Framer:
             if coerce is None and self.context.language_of(term) == literal.language:
                 return text
             return {"@value": text, "@language": literal.language}
-        datatype = literal.datatype or XSD.string
-        if coerce == "@json" and datatype == RDF.JSON:
+        datatype = literal.datatype or _STRING
+        if coerce == "@json" and datatype == _JSON:
             return json.loads(text)
         if coerce is not None and coerce == str(datatype):
             return int(text) if datatype in _INTEGERS and _canonical_integer(text) else text
         if coerce is None:
-            if datatype == XSD.string:
+            if datatype == _STRING:
                 return text if self.context.language_of(term) is None else {"@value": text}
-            if datatype == XSD.boolean and text in ("true", "false"):
+            if datatype == _BOOLEAN and text in ("true", "false"):
                 return text == "true"
-            if datatype == XSD.integer and _canonical_integer(text):
+            if datatype == _INTEGER and _canonical_integer(text):
                 return int(text)
-        if datatype == XSD.string:
+        if datatype == _STRING:
             return {"@value": text}
         return {"@value": text, "@type": self.context.compact(str(datatype))}
 
@@ -224,7 +243,7 @@ def _canonical_integer(text: str) -> bool:
 
 def frame(graph: Graph, roots: list[URIRef], context: dict, reference_only: frozenset = frozenset()) -> list[dict]:
     """The node objects of ``graph``: one per root, with what they point to nested, then any left over."""
-    return _Framer(graph, Context(context["@context"]), roots, reference_only).frame()
+    return Framer(graph, Context(context["@context"]), roots, reference_only).frame()
 
 
 def document(graph: Graph, roots: list[URIRef], context: dict, *, reference: str | None = None,
@@ -232,8 +251,50 @@ def document(graph: Graph, roots: list[URIRef], context: dict, *, reference: str
     """A JSON-LD document: the context embedded (or ``reference`` cited), then one object or an ``@graph``."""
     objects = frame(graph, roots, context, reference_only)
     head = {"@context": reference if reference else context["@context"]}
-    body = {**head, **objects[0]} if len(objects) == 1 else {**head, "@graph": objects}
+    if len(objects) > 1:
+        out = io.BytesIO()
+        with GraphWriter(out, head) as writer:
+            writer.write(objects)
+        return out.getvalue()
+    body = {**head, **objects[0]} if objects else {**head, "@graph": []}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class GraphWriter:
+    """Writes ``{**head, "@graph": [...]}`` as ``json.dumps(..., indent=2)`` would, node objects as they come.
+
+    JSON strings hold no raw newlines, so an object dumped on its own is moved into the ``@graph`` array
+    by indenting each of its lines: the bytes equal those of dumping the whole document at once (of two
+    objects or more: one object is written without ``@graph``, none as ``[]``).
+    """
+
+    def __init__(self, handle, head: dict):
+        text = json.dumps({**head, "@graph": [0]}, indent=2, ensure_ascii=False)
+        cut = text.rindex("\n    0\n")
+        self.handle = handle
+        self.opening, self.closing = text[:cut + 1], text[cut + len("\n    0"):] + "\n"
+        self.count = 0
+
+    def __enter__(self) -> "GraphWriter":
+        self.handle.write(self.opening.encode("utf-8"))
+        return self
+
+    def write(self, objects: list[dict]) -> None:
+        for obj in objects:
+            self.handle.write((b",\n    " if self.count else b"    ") + _dumped(obj).replace(b"\n", b"\n    "))
+            self.count += 1
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self.handle.write(self.closing.encode("utf-8"))
+
+
+def _dumped(obj: dict) -> bytes:
+    """``json.dumps(obj, indent=2, ensure_ascii=False)`` in UTF-8, by orjson where it can (same bytes, faster)."""
+    try:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:   # integers beyond 64 bits, lone surrogates
+        return json.dumps(obj, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def document_loader(health_namespace: str = str(HEALTHDCATAP)):

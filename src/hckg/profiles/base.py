@@ -8,7 +8,7 @@ derived from where they hang and what they hold, so the same catalogue always gi
 
 import hashlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -57,13 +57,15 @@ class ProfileGraph:
 class Walk:
     """One mapping run: a work list of (kind, node) pairs, each described once."""
 
-    def __init__(self, profile: "Profile", source: Graph, datasets: list[URIRef]):
+    def __init__(self, profile: "Profile", source: Graph, datasets: Iterable[URIRef], out=None):
         self.profile = profile
         self.source = source
         self.selected = frozenset(datasets)   # what a catalogue may list
-        self.out = bind_prefixes(Graph())
-        for prefix, namespace in profile.prefixes.items():
-            self.out.bind(prefix, namespace, override=True, replace=True)
+        if out is None:   # an rdflib graph, with the profile's prefixes for Turtle
+            out = bind_prefixes(Graph())
+            for prefix, namespace in profile.prefixes.items():
+                out.bind(prefix, namespace, override=True, replace=True)
+        self.out = out
         self._queue: deque[tuple[str, Node]] = deque()
         self._seen: set[tuple[str, Node]] = set()
         self._labels: dict[BNode, BNode] = {}
@@ -115,19 +117,20 @@ class Walk:
         profile = self.profile
         spec = profile.nodes[kind]
         origins = [self.source]
-        if spec.vocabulary and isinstance(node, URIRef) and (node, SKOS.prefLabel, None) not in self.source:
+        if spec.vocabulary and isinstance(node, URIRef) and (node, _PREF_LABEL, None) not in self.source:
             vocabulary = profile.vocabularies.graph_for(str(node))
             if vocabulary is not None:
                 origins.append(vocabulary)
 
         def facts(predicate):
-            return sorted({o for origin in origins for o in origin.objects(node, predicate)}, key=_order)
+            found = {o for origin in origins for o in origin.objects(node, predicate)}
+            return sorted(found, key=_order) if len(found) > 1 else found
 
-        for cls in facts(RDF.type):
+        for cls in facts(_TYPE):
             if cls in spec.classes:
-                self.emit(node, RDF.type, spec.classes[cls])
+                self.emit(node, _TYPE, spec.classes[cls])
         for cls in spec.types:
-            self.emit(node, RDF.type, cls)
+            self.emit(node, _TYPE, cls)
         for fld in spec.fields:
             for value in facts(fld.source):
                 if not profile.keep(self, kind, node, fld, value):
@@ -139,10 +142,13 @@ class Walk:
                 self.emit(node, fld.predicate, value)
                 if not isinstance(value, Literal):
                     for cls in fld.types:
-                        self.emit(value, RDF.type, cls)
+                        self.emit(value, _TYPE, cls)
                     if fld.node:
                         self.follow(fld.node, value)
         profile.derive(self, kind, node)
+
+
+_TYPE, _PREF_LABEL = RDF.type, SKOS.prefLabel   # rdflib looks RDF.x up on every use
 
 
 def _order(term: Node) -> tuple:
@@ -182,9 +188,14 @@ class Profile:
     def derive(self, walk: Walk, kind: str, node: Node) -> None:
         """Add what the profile computes for a node rather than copies (default: nothing)."""
 
-    def render(self, source: Graph, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
-        """Map ``datasets`` (and ``catalog``, when given) of the catalogue graph onto this profile."""
-        walk = Walk(self, source, datasets)
+    def render(self, source: Graph, datasets: list[URIRef], catalog: URIRef | None = None,
+               selected: Iterable[URIRef] | None = None, out=None) -> ProfileGraph:
+        """Map ``datasets`` (and ``catalog``, when given) of the catalogue graph onto this profile.
+
+        ``selected``: the datasets the catalogue lists (default: ``datasets``), when they are rendered in parts;
+        ``out``: the graph to write (default: a new rdflib ``Graph``; a ``SubjectGraph`` for JSON-LD).
+        """
+        walk = Walk(self, source, datasets if selected is None else selected, out)
         roots: list[URIRef] = []
         if catalog is not None and self.catalog_kind:
             walk.follow(self.catalog_kind, catalog)
