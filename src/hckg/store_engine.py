@@ -25,7 +25,10 @@ from hckg.output import Table
 from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, CatalogueStore, to_rdflib
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
+# the store's datatypes whose terms rdflib may show otherwise than the source: xsd:integer stands for every
+# derived integer type, and decimals and floats lose trailing zeros; other types rdflib normalises itself
+# from their value (dates, booleans), so the store's form and the source's show alike
+REWRITTEN = frozenset(_XSD + name for name in ("integer", "decimal", "double", "float"))
 _SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
 # the kept literals whose store form is one of ``stored``: (stored, source) pairs
 _SOURCES_OF_VALUES = f"""
@@ -89,13 +92,7 @@ class StoreEngine:
 
     def _source_rows(self, query: str, columns: list[str], rows: list[tuple]) -> list[tuple]:
         """``rows`` with the literals of data columns in their source spelling, where it is unambiguous."""
-        typed = {i for i, _ in enumerate(columns)
-                 if any(_is_typed(row[i]) for row in rows)}
-        if not typed:
-            return rows
-        from_data = data_variables(query)
-        if from_data is not None:
-            typed &= {i for i, column in enumerate(columns) if column in from_data}
+        typed = {i for i, _ in enumerate(columns) if any(_is_typed(row[i]) for row in rows)}
         stored = {row[i] for row in rows for i in typed if _is_typed(row[i])}
         if not stored:
             return rows
@@ -103,9 +100,12 @@ class StoreEngine:
         values = " ".join(term.n3() for term in stored)
         for solution in self.store.query(_SOURCES_OF_VALUES % values):
             spellings.setdefault(to_rdflib(solution["stored"]), set()).add(to_rdflib(solution["source"]))
-        sources = {term: next(iter(found)) for term, found in spellings.items() if len(found) == 1}
+        sources = {term: next(iter(found)) for term, found in spellings.items() if len(found) == 1 and term not in found}
         if not sources:
             return rows
+        from_data = data_variables(query)  # parsed only now: most answers need no source term
+        if from_data is not None:
+            typed &= {i for i, column in enumerate(columns) if column in from_data}
         return [tuple(sources.get(cell, cell) if i in typed else cell for i, cell in enumerate(row))
                 for row in rows]
 
@@ -124,13 +124,11 @@ def _converter():
 
 
 def _may_be_rewritten(literal: ox.Literal) -> bool:
-    datatype = literal.datatype.value
-    return datatype.startswith(_XSD) and datatype != _XSD_STRING
+    return literal.datatype.value in REWRITTEN
 
 
 def _is_typed(cell) -> bool:
-    return (isinstance(cell, Literal) and cell.datatype is not None and str(cell.datatype).startswith(_XSD)
-            and str(cell.datatype) != _XSD_STRING)
+    return isinstance(cell, Literal) and cell.datatype is not None and str(cell.datatype) in REWRITTEN
 
 
 _canonical_store = ox.Store()
