@@ -84,7 +84,7 @@ def assert_same_answer(query, params: dict, data: list) -> None:
                                                f"{only_rdflib.serialize(format='nt')}")
 
 
-@pytest.fixture(scope="module", params=[(150, 1), (300, 2)], ids=["150-seed1", "300-seed2"])
+@pytest.fixture(scope="module", params=[(120, 1), (240, 2)], ids=["120-seed1", "240-seed2"])
 def generated(request, tmp_path_factory) -> str:
     size, seed = request.param
     path = tmp_path_factory.mktemp("generated") / f"catalogue-{size}-{seed}.ttl"
