@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+from hckg.queries import stored_queries
 
 GENERATE = str(ROOT / "benchmarks/generate.py")
 
@@ -35,5 +36,14 @@ def test_benchmark_script_prints_a_table(tmp_path):
         ("load", "rdflib Graph.parse (baseline)"), ("load", "pyoxigraph, in memory"),
         ("load", "pyoxigraph, on disk, cold (builds the cache)"), ("load", "pyoxigraph, on disk, warm (opens the cache)"),
         ("validate", "pySHACL (baseline)"), ("validate", "compiled SHACL, in-memory store"),
-        ("validate", "compiled SHACL, on-disk store, warm")]
+        ("validate", "compiled SHACL, on-disk store, warm"),
+        ("query", "rdflib engine, every stored query (baseline)"), *query_rows(),
+        ("query", "store engine, in memory"), *query_rows(),
+        ("query", "store engine, on disk, warm"), *query_rows()]
     assert len({row[-1] for row in rows if row[0] == "| validate"}) == 1  # every engine finds the same violations
+    assert len({row[-1] for row in rows if row[0] == "| query" and "↳" not in row[2]}) == 1  # the same answers
+
+
+def query_rows() -> list[tuple[str, str]]:
+    """The per-query rows that follow a query variant's row."""
+    return [("query", f"↳ {query.name}") for query in stored_queries()]
