@@ -147,7 +147,7 @@ def list_stored_queries(fmt, check):
               help="store: pyoxigraph (fast); rdflib: the reference engine (slow on big catalogues).")
 @click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
               help="store engine: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR "
-                   "(built on first use); auto: memory for small catalogues, else disk.")
+                   "(built on first use); auto: memory below 1 MiB and above 64 MiB of input when it fits, else disk.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False), metavar="FORMAT",
               help="Rows: table (default), json, ndjson, csv, tsv, markdown. "
                    "Graphs: turtle (default), jsonld, ntriples, nquads, rdfxml.")

@@ -27,7 +27,7 @@ from hckg.namespaces import bind_prefixes
 from hckg.output import Table
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.resources import project_dir
-from hckg.store import STORES, CatalogueStore, open_store
+from hckg.store import STORES, CatalogueStore, fits_in_memory, open_store
 from hckg.store_engine import StoreEngine
 
 SELECT_MEDIA = "application/sparql-results+json"
@@ -43,9 +43,12 @@ GRAPH_PARSERS = {
 }
 TRANSIENT_HTTP = {429, 502, 503, 504}
 ENGINES = ("store", "rdflib")
-# input up to which ``--store auto`` parses into memory (≈ 6 MB/s measured) rather than opening the cached
-# disk store: below it parsing costs about what opening costs, and in-memory queries are 2–3 times faster
+# ``--store auto``, measured on generated catalogues: up to MEMORY_QUERY_BYTES parsing into memory (≈ 6 MB/s)
+# costs about what opening the cached disk store costs; up to DISK_QUERY_BYTES (≈ 25k datasets) the disk
+# store answers in seconds and opens in under one; above, a catalogue-wide query on disk (37–137 s at 100k
+# datasets) costs more than parsing into memory (68 s) and querying there (1–4 s), so memory if it fits
 MEMORY_QUERY_BYTES = 2**20
+DISK_QUERY_BYTES = 64 * 2**20
 SPARQLWRAPPER_STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414,
                         EndPointInternalError: 500}
 
@@ -102,12 +105,14 @@ _stores: dict[tuple, CatalogueStore] = {}  # stores opened in this process, by f
 
 
 def _cached_store(key: tuple, where: str, progress: Progress) -> CatalogueStore:
+    files = [Path(path) for path, _mtime, _size in key]
     if where == "auto":
-        where = "memory" if sum(size for _path, _mtime, size in key) <= MEMORY_QUERY_BYTES else "disk"
+        size = sum(size for _path, _mtime, size in key)
+        big = size > DISK_QUERY_BYTES and fits_in_memory(files)
+        where = "memory" if size <= MEMORY_QUERY_BYTES or big else "disk"
     if (key, where) not in _stores:
         if len(_stores) >= 4:
             _stores.pop(next(iter(_stores)))
-        files = [Path(path) for path, _mtime, _size in key]
         _stores[key, where] = open_store(files, ontology=False, where=where, progress=progress)
     return _stores[key, where]
 
@@ -117,8 +122,8 @@ def local_engine(paths: Sequence[str | Path] = (), *, engine: str = "store", whe
     """The embedded store over ``paths`` (default ``data/``) plus the ontology, loaded once per process.
 
     ``engine="store"``: pyoxigraph; ``where`` is ``"memory"`` (parsed now), ``"disk"`` (the cached store,
-    built once per unchanged set of files) or ``"auto"`` (memory up to MEMORY_QUERY_BYTES of input, where
-    parsing costs less than opening the disk store, else disk). ``engine="rdflib"``: the reference engine.
+    built once per unchanged set of files) or ``"auto"`` (memory for small catalogues and for those above
+    DISK_QUERY_BYTES that fit in memory, disk between). ``engine="rdflib"``: the reference engine.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine '{engine}'; use one of {', '.join(ENGINES)}")
