@@ -131,16 +131,15 @@ def _is_typed(cell) -> bool:
     return isinstance(cell, Literal) and cell.datatype is not None and str(cell.datatype) in REWRITTEN
 
 
-_canonical_store = ox.Store()
 _DUMMY = ox.NamedNode("urn:hckg:canonical")
 
 
 @lru_cache(maxsize=4096)
 def canonical(value: str, datatype: str) -> Literal:
-    """The literal as the store holds it (as an rdflib term)."""
-    _canonical_store.clear()
-    _canonical_store.add(ox.Quad(_DUMMY, _DUMMY, ox.Literal(value, datatype=ox.NamedNode(datatype))))
-    return to_rdflib(next(iter(_canonical_store)).object)
+    """The literal as the store holds it (as an rdflib term); a store of its own, so threads cannot mix."""
+    store = ox.Store()
+    store.add(ox.Quad(_DUMMY, _DUMMY, ox.Literal(value, datatype=ox.NamedNode(datatype))))
+    return to_rdflib(next(iter(store)).object)
 
 
 @lru_cache(maxsize=256)
