@@ -206,6 +206,106 @@ WORKLOADS = {
 BASELINES = {"export_rdflib_dcatap", "export_rdflib_schemaorg", "rdflib_load", "validate_pyshacl"}
 
 
+# --- query and serve workloads ----------------------------------------------------------------------
+
+# parameter values for the stored queries that need one, all present in generated catalogues
+QUERY_PARAMETERS = {
+    "dataset-description": {"dataset": "https://w3id.org/hckg/dataset/d5"},
+    "datasets-by-content": {"content": "imaging"},
+    "datasets-by-label": {"label": "Pneumothorax"},
+    "datasets-by-organisation": {"organisation": "https://w3id.org/hckg/agent/org-0"},
+    "datasets-by-period": {"from": "2015", "to": "2016"},
+    "datasets-with-individuals": {"min": "4000000"},
+}
+SERVE_SECONDS = 10  # wrk's run per measurement
+
+
+def _all_stored_queries(path, engine: str, where: str = "auto") -> dict:
+    """Run every stored query; the result is a digest of all answers and each query's seconds."""
+    import hashlib
+
+    from rdflib.compare import to_canonical_graph
+
+    from hckg.engines import local_engine
+    from hckg.output import Table, render
+    from hckg.queries import run, stored_queries
+
+    runner = local_engine([path], engine=engine, where=where)
+    digest, seconds = hashlib.sha256(), {}
+    for query in stored_queries():
+        text = query.bind(QUERY_PARAMETERS.get(query.name, {}))
+        started = time.perf_counter()
+        result = run(query, text, runner)
+        seconds[query.name] = time.perf_counter() - started
+        if isinstance(result, Table):
+            digest.update(render(result, "csv").encode())
+        else:
+            digest.update("".join(sorted(to_canonical_graph(result).serialize(format="nt").splitlines(True))).encode())
+    return {"digest": digest.hexdigest()[:12], "queries": seconds}
+
+
+def queries_rdflib(path):
+    return _all_stored_queries(path, "rdflib")
+
+
+def queries_store_memory(path):
+    return _all_stored_queries(path, "store", "memory")
+
+
+def queries_store_disk(path):
+    return _all_stored_queries(path, "store", "disk")
+
+
+def serve_dataset_page(path):
+    """``hckg serve`` on the catalogue, wrk on one dataset page: requests/s, p99 ms and errors."""
+    import serve_load
+
+    port = serve_load.free_port()
+    base = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    server = subprocess.Popen([sys.executable, "-m", "hckg", "serve", "--port", str(port), "--base", base,
+                               "--no-access-log", "--data", str(path)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        url = base + "dataset/d5"
+        serve_load.wait_until_up(base)
+        serve_load.warm(url, "text/html")
+        options = argparse.Namespace(threads=2, connections=32, duration=SERVE_SECONDS)
+        rps, p99, errors = serve_load.wrk(url, "text/html", options)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"requests/s": round(rps), "p99 ms": round(p99, 1), "errors": errors}
+
+
+VARIANTS.update({f.__name__: f for f in (queries_rdflib, queries_store_memory, queries_store_disk,
+                                          serve_dataset_page)})
+WORKLOADS.update({
+    "query": [
+        Variant("rdflib engine, every stored query (baseline)", "queries_rdflib"),
+        Variant("store engine, in memory", "queries_store_memory"),
+        Variant("store engine, on disk, warm", "queries_store_disk", cache="warm"),
+    ],
+    "serve": [
+        Variant("hckg serve, dataset page (HTML), wrk 32 connections", "serve_dataset_page"),
+    ],
+})
+BASELINES.add("queries_rdflib")
+OPT_IN = {"serve"}  # workloads run only when named: they need wrk and take SERVE_SECONDS per run
+
+
+def result_text(name: str, result, expected: int) -> str:
+    """The result column: violations, triples, a digest of the answers, or load-test figures."""
+    if name == "validate":
+        return f"{result} violations" + ("" if result == expected else f" (expected {expected}!)")
+    if name == "query":
+        return f"answers {result['digest']}"
+    if name == "serve":
+        return f"{result['requests/s']:,} requests/s, p99 {result['p99 ms']} ms, {result['errors']} errors"
+    if name == "export":
+        return result
+    return f"{result:,} triples"
+
+
 def child(function: str, path: str) -> None:
     """Run one variant and print its result and work time as JSON (the parent reads the last line)."""
     started = time.perf_counter()
@@ -259,14 +359,19 @@ def run_variant(variant: Variant, path: Path, repeat: int, scratch: Path) -> dic
         runs.append(measure(variant, path, cache))
     shutil.rmtree(cache, ignore_errors=True)
     phases = {name: statistics.median(run["phases"][name] for run in runs) for name in runs[0]["phases"]}
-    return {key: statistics.median(run[key] for run in runs) for key in ("wall", "seconds", "rss")} | {
+    stats = {key: statistics.median(run[key] for run in runs) for key in ("wall", "seconds", "rss")} | {
         "result": runs[0]["result"], "phases": phases, "runs": len(runs)}
+    if isinstance(stats["result"], dict) and "queries" in stats["result"]:  # per-query medians
+        stats["queries"] = {name: statistics.median(run["result"]["queries"][name] for run in runs)
+                            for name in stats["result"]["queries"]}
+    return stats
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="catalogue sizes in datasets, comma-separated")
-    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="workloads to run, comma-separated")
+    parser.add_argument("--workloads", default=",".join(w for w in WORKLOADS if w not in OPT_IN),
+                        help=f"workloads to run, comma-separated (also: {', '.join(sorted(OPT_IN))})")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is shown")
     parser.add_argument("--baseline-max", type=int, default=1000, help="largest size the baselines run at")
     parser.add_argument("--invalid-percent", type=float, default=2.0, help="broken datasets in the catalogues")
@@ -299,17 +404,16 @@ def main(argv=None) -> int:
                     if variant.function in BASELINES:
                         baseline, first_result = stats["wall"], stats["result"]
                     ratio = f"{baseline / stats['wall']:.1f}×" if baseline else "–"
-                    result = stats["result"]
-                    if name == "validate":
-                        result = f"{result} violations" + ("" if result == expected else f" (expected {expected}!)")
-                    elif isinstance(result, int):
-                        result = f"{result:,} triples"
-                    elif first_result is not None and result != first_result:
+                    result = result_text(name, stats["result"], expected)
+                    if name in ("export", "query") and first_result is not None and result != result_text(
+                            name, first_result, expected):
                         result += " (differs from the baseline!)"
                     parts = " / ".join(f"{part} {stats['phases'][part]:.2f}" for part in ("load", "render", "write")
                                        if part in stats["phases"])
                     print(f"| {name} | {size:,} | {variant.label} | {stats['wall']:.2f} | {stats['seconds']:.2f} | "
                           f"{stats['rss']:.0f} | {ratio} | {result} | {parts} |", flush=True)
+                    for query, seconds in stats.get("queries", {}).items():
+                        print(f"| {name} | {size:,} | ↳ {query} | – | {seconds:.3f} | – | – | | |", flush=True)
     return 0
 
 

@@ -50,6 +50,22 @@ def wrk(url: str, accept: str, args) -> tuple[float, float, int]:
     return rps, p99, int(errors.group(1)) if errors else 0
 
 
+def wait_until_up(base: str) -> None:
+    """Wait (up to 30 s per try, for big catalogues up to 10 min in all) until the server answers /health."""
+    for _attempt in range(6000):
+        try:
+            urllib.request.urlopen(base + "health", timeout=30)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"hckg serve did not start at {base}")
+
+
+def warm(url: str, accept: str) -> None:
+    """One request, so that the measured ones find the page in the server's cache."""
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=60).read()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL (default 10)")
@@ -68,17 +84,11 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
     try:
-        for _attempt in range(300):
-            try:
-                urllib.request.urlopen(base + "health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         print("| what | URL | requests/s | p99 latency (ms) | errors |\n|---|---|---:|---:|---:|")
         for name, path, accept in TARGETS:
             path = path.format(dataset=args.dataset)
-            request = urllib.request.Request(base + path, headers={"Accept": accept})
-            urllib.request.urlopen(request, timeout=60).read()   # warm the cache
+            warm(base + path, accept)
             rps, p99, errors = wrk(base + path, accept, args)
             print(f"| {name} | /{path} | {rps:,.0f} | {p99:.1f} | {errors} |", flush=True)
     finally:

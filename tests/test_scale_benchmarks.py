@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+from hckg.queries import stored_queries
 
 GENERATE = str(ROOT / "benchmarks/generate.py")
 
@@ -41,7 +42,10 @@ def test_benchmark_script_prints_a_table(tmp_path):
         ("export", "dcat-ap: streamed from the on-disk store, warm"),
         ("export", "schemaorg: rdflib graph, framed whole (baseline)"),
         ("export", "schemaorg: streamed from the in-memory store"),
-        ("export", "schemaorg: streamed from the on-disk store, warm")]
+        ("export", "schemaorg: streamed from the on-disk store, warm"),
+        ("query", "rdflib engine, every stored query (baseline)"), *query_rows(),
+        ("query", "store engine, in memory"), *query_rows(),
+        ("query", "store engine, on disk, warm"), *query_rows()]
     found = {row[7] for row in rows if row[0] == "| validate" and row[7] != "not installed"}
     assert len(found) == 1 and "violations" in found.pop()  # every engine run finds the same violations
     exports = [row for row in rows if row[0] == "| export"]
@@ -49,3 +53,10 @@ def test_benchmark_script_prints_a_table(tmp_path):
         results = {row[7] for row in exports if row[2].startswith(profile)}
         assert len(results) == 1 and results.pop().startswith("sha256:")
     assert all(row[8].startswith("load ") and "render" in row[8] for row in exports if "streamed" in row[2])
+    answers = {row[7] for row in rows if row[0] == "| query" and "↳" not in row[2]}
+    assert len(answers) == 1 and answers.pop().startswith("answers ")  # every engine gives the same answers
+
+
+def query_rows() -> list[tuple[str, str]]:
+    """The per-query rows that follow a query variant's row."""
+    return [("query", f"↳ {query.name}") for query in stored_queries()]

@@ -143,6 +143,11 @@ def list_stored_queries(fmt, check):
               help="With --endpoint: query this named graph as the default graph (repeatable).")
 @click.option("--data", "data", multiple=True, metavar="PATH",
               help="Load these catalogue files or folders instead of data/ (repeatable).")
+@click.option("--engine", type=click.Choice(["store", "rdflib"]), default="store", show_default=True,
+              help="store: pyoxigraph (fast); rdflib: the reference engine (slow on big catalogues).")
+@click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
+              help="store engine: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR "
+                   "(built on first use); auto: memory below 1 MiB and above 64 MiB of input when it fits, else disk.")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES, case_sensitive=False), metavar="FORMAT",
               help="Rows: table (default), json, ndjson, csv, tsv, markdown. "
                    "Graphs: turtle (default), jsonld, ntriples, nquads, rdfxml.")
@@ -154,7 +159,7 @@ def list_stored_queries(fmt, check):
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True, metavar="N",
               help="Retries after transient remote failures (connection errors, HTTP 429/502/503/504).")
 @reports_errors
-def run_query(name, query_file, params, endpoint, graphs, data, fmt, output, timeout, retries):
+def run_query(name, query_file, params, endpoint, graphs, data, engine, where, fmt, output, timeout, retries):
     """Run the stored query NAME (or --file FILE) on the catalogue or a SPARQL endpoint.
 
     \b
@@ -166,10 +171,12 @@ def run_query(name, query_file, params, endpoint, graphs, data, fmt, output, tim
     2 bad parameter, option or query file.
     """
     from hckg.atomic import write_atomic
+    from hckg.progress import terminal_progress
     from hckg.queries import answer
 
     result = answer(name, file=query_file, params=params, fmt=fmt.lower() if fmt else None, endpoint=endpoint,
-                    data=data, graphs=graphs, timeout=timeout, retries=retries)
+                    data=data, graphs=graphs, timeout=timeout, retries=retries, engine=engine, where=where,
+                    progress=terminal_progress())
     write_atomic(output, result.text.encode("utf-8"))
     if result.note:
         click.echo(f"Note: {result.note}", err=True)

@@ -26,6 +26,7 @@ from rdflib.namespace import XSD
 from hckg.engines import Engine, engine_for
 from hckg.errors import InputError, UsageError
 from hckg.output import Table, check_format, render, render_table
+from hckg.progress import NO_PROGRESS, Progress
 from hckg.resources import project_dir
 
 QUERY_SUFFIX = ".rq"
@@ -502,17 +503,21 @@ def run(query: StoredQuery, text: str, engine: Engine) -> Table | Graph:
 
 def answer(name: str | None = None, *, file: str | None = None, params: Sequence[tuple[str, str]] = (),
            fmt: str | None = None, endpoint: str | None = None, data: Sequence[str] = (),
-           graphs: Sequence[str] = (), timeout: float = 30.0, retries: int = 2) -> Answer:
-    """Run a stored query (by ``name``) or a query file, bound to ``params``, and render the result."""
+           graphs: Sequence[str] = (), timeout: float = 30.0, retries: int = 2, engine: str = "store",
+           where: str = "auto", progress: Progress = NO_PROGRESS) -> Answer:
+    """Run a stored query (by ``name``) or a query file, bound to ``params``, and render the result.
+
+    ``engine`` and ``where`` choose the embedded store (``hckg.engines.local_engine``).
+    """
     if (name is None) == (file is None):
         raise UsageError("give a stored query NAME or --file FILE (one of them)")
     query = stored_query(name) if file is None else query_from_file(file)
     check_format(query.form in ("CONSTRUCT", "DESCRIBE"), fmt)
     values = parameter_values(params)
     text = query.bind(values)
-    engine = engine_for(endpoint=endpoint or query.endpoint, data=data, graphs=graphs,
-                        timeout=timeout, retries=retries)
-    result = run(query, text, engine)
+    runner = engine_for(endpoint=endpoint or query.endpoint, data=data, graphs=graphs, timeout=timeout,
+                        retries=retries, engine=engine, where=where, progress=progress)
+    result = run(query, text, runner)
     note = None
     if query.pagination and isinstance(result, Table) and len(result.rows) == query.pagination:
         page = int(values.get("page", 1))

@@ -4,7 +4,8 @@ describes them all.
 
 As with grlc, ``application/json`` asks for SPARQL JSON results and ``text/csv`` for CSV; a paginated
 query answers with ``Link`` headers to its first, previous and next pages (grlc cannot know the last).
-Rows are rendered by the same functions as ``hckg query`` (CSV and TSV are its ``--format csv|tsv``).
+Rows are rendered by the same functions as ``hckg query`` (CSV and TSV are its ``--format csv|tsv``), and
+the queries run on the same engine, the pyoxigraph store (``hckg.store_engine``).
 """
 
 import json
@@ -12,7 +13,6 @@ import re
 from urllib.parse import urlencode
 
 from hckg import __version__
-from hckg.engines import LocalEngine
 from hckg.errors import HckgError, UsageError
 from hckg.output import Table, render_table
 from hckg.queries import StoredQuery, queries_table, run
@@ -20,6 +20,8 @@ from hckg.serve import pages
 from hckg.serve.negotiation import CSV, HTML, JSON, RDF_MEDIA, SPARQL_JSON, TSV
 from hckg.serve.problems import Problem
 from hckg.serve.sparql import write
+from hckg.store import CatalogueStore
+from hckg.store_engine import StoreEngine
 
 ROW_MEDIA = (SPARQL_JSON, CSV, TSV, HTML)
 ROW_ALIASES = {JSON: SPARQL_JSON}            # grlc: application/json is the SPARQL JSON results
@@ -53,10 +55,10 @@ def bind(query: StoredQuery, values: dict[str, str]) -> str:
         raise Problem(400, re.sub(r"add -p (\w+) VALUE", r"add ?\1=VALUE to the URL", str(exc))) from None
 
 
-def answer(graph, query: StoredQuery, text: str) -> Table:
-    """Run a bound stored query on the catalogue (in a query thread); its own failures are the server's."""
+def answer(store: CatalogueStore, query: StoredQuery, text: str) -> Table:
+    """Run a bound stored query on the catalogue's store (in a query thread); its own failures are the server's."""
     try:
-        return run(query, text, LocalEngine(graph))
+        return run(query, text, StoreEngine(store))
     except HckgError as exc:
         raise Problem(500, f"stored query {query.name} failed: {exc}") from None
 

@@ -174,10 +174,10 @@ class Server:
         if rep is None:
             text = api.bind(query, values)
             root = _root(request)
-            graph = self.catalogue.graph
+            store = self.catalogue.store
 
             def work(stop):
-                result = api.answer(graph, query, text)
+                result = api.answer(store, query, text)
                 return api.render(query, result, media, root), len(getattr(result, "rows", ()))
 
             body, rows = await self.runner.run(work)

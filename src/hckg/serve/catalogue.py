@@ -31,6 +31,7 @@ from hckg.serve.negotiation import (FORMAT_OF, HTML, JSONLD, NQUADS, NTRIPLES, P
                                     representation_path)
 from hckg.serve.problems import Problem
 from hckg.site import Site, signposts
+from hckg.store import store_from_graph
 
 NAMESPACE = DEFAULT_BASE            # the IRIs the server answers for: NAMESPACE + path
 CACHE_SIZE = 2048
@@ -103,6 +104,7 @@ class Catalogue:
                  health_namespace: str = DEFAULT_NAMESPACE):
         sources = list(paths) if paths else [project_dir("data")]
         self.graph = load_graph(sources)
+        self.store = store_from_graph(self.graph)  # the stored queries run here, as `hckg query` runs them
         mtimes = [f.stat().st_mtime for f in rdf_files(sources + [project_dir("ontology")])]
         self.started = time.time()
         self.last_modified = formatdate(min(max(mtimes), self.started), usegmt=True)

@@ -1,0 +1,207 @@
+"""Queries on the embedded pyoxigraph store, answered in the catalogue's own terms.
+
+The store rewrites typed literals (``"5"^^xsd:nonNegativeInteger`` is stored as ``"5"^^xsd:integer``,
+``"1.50"^^xsd:decimal`` as ``"1.5"``; see ``hckg.store``). Its answers are therefore mapped back to the
+source literals kept in the named graph ``SOURCE_LITERALS``, so they are the terms the rdflib engine gives:
+
+- in a graph (CONSTRUCT, DESCRIBE) each triple ``s p o`` knows its subject and predicate, so ``o`` becomes
+  the kept literal of ``s p`` that the store would rewrite to ``o``: exact;
+- in rows only the value is known. A literal in a column the query takes from the data (the object of a
+  triple pattern, passed on by BIND, COALESCE, MIN, MAX or SAMPLE; not a COUNT, SUM or expression) becomes
+  the catalogue's source spelling of that value. When the catalogue spells one value in two ways (``"5"``
+  as xsd:integer in one triple and as xsd:nonNegativeInteger in another) the row cannot tell which triple
+  it came from, and the store's term is kept.
+"""
+
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from hckg.errors import HckgError, InputError
+from hckg.output import Table
+from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, CatalogueStore, to_rdflib
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# the store's datatypes whose terms rdflib may show otherwise than the source: xsd:integer stands for every
+# derived integer type, and decimals and floats lose trailing zeros; other types rdflib normalises itself
+# from their value (dates, booleans), so the store's form and the source's show alike
+REWRITTEN = frozenset(_XSD + name for name in ("integer", "decimal", "double", "float"))
+_SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
+# the kept literals whose store form is one of ``stored``: (stored, source) pairs
+_SOURCES_OF_VALUES = f"""
+SELECT DISTINCT ?stored ?source WHERE {{
+  VALUES ?stored {{ %s }}
+  ?subject ?predicate ?stored .
+  GRAPH <{SOURCE_LITERALS}> {{ ?subject ?predicate ?source }}
+  FILTER(sameTerm(STRDT(STR(?source), IRI(STRAFTER(STR(DATATYPE(?source)), "{SOURCE_DATATYPE}"))), ?stored))
+}}"""
+PASS_THROUGH_AGGREGATES = ("Aggregate_Min", "Aggregate_Max", "Aggregate_Sample")
+
+
+class StoreEngine:
+    """Queries over a ``CatalogueStore``; answers as the rdflib engine gives them on the same files."""
+
+    def __init__(self, catalogue: CatalogueStore):
+        self.catalogue = catalogue
+        self.store = catalogue.store
+
+    def _run(self, query: str):
+        try:
+            return self.store.query(query)
+        except SyntaxError as exc:
+            raise InputError(syntax_message(query, exc)) from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise HckgError(f"the embedded store could not run the query: {message}") from None
+
+    def select(self, query: str) -> Table:
+        solutions = self._run(query)
+        columns = [variable.value for variable in solutions.variables]
+        convert = _converter()
+        rows = [tuple(convert(term) for term in solution) for solution in solutions]
+        return Table(columns, self._source_rows(query, columns, rows))
+
+    def ask(self, query: str) -> bool:
+        return bool(self._run(query))
+
+    def construct(self, query: str) -> Graph:
+        graph = Graph()
+        source = self._source_of_triple
+        for triple in self._run(query):
+            obj = triple.object
+            if type(obj) is ox.Literal and _may_be_rewritten(obj):
+                obj = source(triple.subject, triple.predicate, obj)
+            else:
+                obj = to_rdflib(obj)
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), obj))
+        return graph
+
+    # --- back to the source terms ---------------------------------------------------------------
+
+    def _source_of_triple(self, subject, predicate, stored: ox.Literal) -> Literal:
+        """The kept literal of ``subject predicate`` that the store holds as ``stored``."""
+        held = to_rdflib(stored)
+        for quad in self.store.quads_for_pattern(subject, predicate, None, _SIDE_GRAPH):
+            source = to_rdflib(quad.object)
+            if canonical(str(source), str(source.datatype)) == held:
+                return source
+        return held
+
+    def _source_rows(self, query: str, columns: list[str], rows: list[tuple]) -> list[tuple]:
+        """``rows`` with the literals of data columns in their source spelling, where it is unambiguous."""
+        typed = {i for i, _ in enumerate(columns) if any(_is_typed(row[i]) for row in rows)}
+        stored = {row[i] for row in rows for i in typed if _is_typed(row[i])}
+        if not stored:
+            return rows
+        spellings: dict[Literal, set] = {}
+        values = " ".join(term.n3() for term in stored)
+        for solution in self.store.query(_SOURCES_OF_VALUES % values):
+            spellings.setdefault(to_rdflib(solution["stored"]), set()).add(to_rdflib(solution["source"]))
+        sources = {term: next(iter(found)) for term, found in spellings.items() if len(found) == 1 and term not in found}
+        if not sources:
+            return rows
+        from_data = data_variables(query)  # parsed only now: most answers need no source term
+        if from_data is not None:
+            typed &= {i for i, column in enumerate(columns) if column in from_data}
+        return [tuple(sources.get(cell, cell) if i in typed else cell for i, cell in enumerate(row))
+                for row in rows]
+
+
+def _converter():
+    """A memoising ``to_rdflib`` for one answer: titles and labels repeat across rows."""
+    memo: dict = {None: None}
+
+    def convert(term):
+        found = memo.get(term)
+        if found is None and term is not None:
+            found = memo[term] = to_rdflib(term)
+        return found
+
+    return convert
+
+
+def _may_be_rewritten(literal: ox.Literal) -> bool:
+    return literal.datatype.value in REWRITTEN
+
+
+def _is_typed(cell) -> bool:
+    return isinstance(cell, Literal) and cell.datatype is not None and str(cell.datatype) in REWRITTEN
+
+
+_DUMMY = ox.NamedNode("urn:hckg:canonical")
+
+
+@lru_cache(maxsize=4096)
+def canonical(value: str, datatype: str) -> Literal:
+    """The literal as the store holds it (as an rdflib term); a store of its own, so threads cannot mix."""
+    store = ox.Store()
+    store.add(ox.Quad(_DUMMY, _DUMMY, ox.Literal(value, datatype=ox.NamedNode(datatype))))
+    return to_rdflib(next(iter(store)).object)
+
+
+@lru_cache(maxsize=256)
+def data_variables(query: str) -> frozenset | None:
+    """Names of the variables whose values a query takes from the data; None (all may) if rdflib cannot parse it."""
+    try:
+        algebra = prepareQuery(query, initNs={}).algebra
+    except Exception:  # a query only Oxigraph reads
+        return None
+    found: set[Variable] = set()
+    nodes = list(_walk(algebra))
+    for node in nodes:
+        if node.name == "BGP":
+            found.update(term for triple in node["triples"] for term in triple if isinstance(term, Variable))
+    changed = True
+    while changed:  # follow BIND(?x AS ?y), COALESCE(?x, …), MIN/MAX/SAMPLE(?x) to a fixed point
+        changed = False
+        for node in nodes:
+            target, sources = _passed_on(node)
+            if target is not None and target not in found and any(v in found for v in sources):
+                found.add(target)
+                changed = True
+    return frozenset(str(v) for v in found)
+
+
+def _passed_on(node: CompValue):
+    """(the variable a node binds, the variables whose value it may take unchanged), or (None, ())."""
+    if node.name == "Extend":
+        expr = node["expr"]
+        if isinstance(expr, Variable):
+            return node["var"], (expr,)
+        if isinstance(expr, CompValue) and expr.name == "Builtin_COALESCE":
+            return node["var"], tuple(a for a in expr["arg"] if isinstance(a, Variable))
+    elif node.name in PASS_THROUGH_AGGREGATES and isinstance(node.get("vars"), Variable):
+        return node["res"], (node["vars"],)
+    return None, ()
+
+
+def _walk(node):
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value)
+
+
+def syntax_message(query: str, exc: SyntaxError) -> str:
+    """A syntax error as hckg has always reported it (rdflib's words), else Oxigraph's first line."""
+    from pyparsing import ParseException
+
+    try:
+        prepareQuery(query, initNs={})
+    except ParseException as reference:
+        return f"SPARQL syntax error at line {reference.lineno}, column {reference.col}: {reference.msg}"
+    except Exception:
+        pass
+    text = str(exc.msg if hasattr(exc, "msg") else exc)
+    where, _, message = text.partition(": ")
+    position = where.removeprefix("error at ").split(":")
+    first = message.splitlines()[0] if message else text.splitlines()[0]
+    if len(position) == 2 and all(p.isdigit() for p in position):
+        return f"SPARQL syntax error at line {position[0]}, column {position[1]}: {first}"
+    return f"SPARQL syntax error: {first}"
