@@ -288,8 +288,8 @@ def publish(paths, endpoint, graph_iri, user, password, auth_env, method, dry_ru
     \b
     Exit codes: 0 published or unchanged, 1 the store failed or refused, 2 bad option or input.
     """
-    from hckg.publish import Credentials
     from hckg.progress import terminal_progress
+    from hckg.publish import Credentials
     from hckg.publish import publish as publish_catalogue
 
     outcome = publish_catalogue(endpoint, paths=list(paths) or None, graph_iri=graph_iri,
