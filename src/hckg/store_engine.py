@@ -150,7 +150,7 @@ def data_variables(query: str) -> frozenset | None:
     except Exception:  # a query only Oxigraph reads
         return None
     found: set[Variable] = set()
-    nodes = list(_walk(algebra))
+    nodes = list(algebra_nodes(algebra))
     for node in nodes:
         if node.name == "BGP":
             found.update(term for triple in node["triples"] for term in triple if isinstance(term, Variable))
@@ -178,14 +178,15 @@ def _passed_on(node: CompValue):
     return None, ()
 
 
-def _walk(node):
+def algebra_nodes(node):
+    """Every node of an rdflib SPARQL algebra tree (or parse tree), depth first."""
     if isinstance(node, CompValue):
         yield node
         for value in node.values():
-            yield from _walk(value)
+            yield from algebra_nodes(value)
     elif isinstance(node, (list, tuple)):
         for value in node:
-            yield from _walk(value)
+            yield from algebra_nodes(value)
 
 
 def syntax_message(query: str, exc: SyntaxError) -> str:

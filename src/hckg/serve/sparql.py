@@ -28,13 +28,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from hckg.namespaces import DEFAULT_BASE
 from hckg.output import Table, render_graph, render_table
 from hckg.serve.negotiation import (CSV, FORMAT_OF, HTML, MEDIA_ALIASES, RDF_MEDIA, RDFXML, SPARQL_JSON,
                                     SPARQL_XML, TSV)
 from hckg.serve.problems import Problem
+from hckg.store_engine import algebra_nodes
 
 CATALOG_GRAPH = DEFAULT_BASE + "catalog"   # the graph hckg publish writes the catalogue to
 QUERY_MEDIA = "application/sparql-query"
@@ -152,16 +152,6 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def _walk(node):
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _walk(value)
-
-
 def prepare(text: str, default_graphs=(), named_graphs=()):
     """Parse a query; refuse updates, SERVICE and graphs other than the catalogue's."""
     if not text.strip():
@@ -174,7 +164,7 @@ def prepare(text: str, default_graphs=(), named_graphs=()):
         raise Problem(400, f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except Exception as exc:   # rdflib reports unknown prefixes and the like with several types
         raise Problem(400, f"cannot read the query: {' '.join(str(exc).split())[:300]}") from None
-    if any(node.name == "ServiceGraphPattern" for node in _walk(query.algebra)):
+    if any(node.name == "ServiceGraphPattern" for node in algebra_nodes(query.algebra)):
         raise Problem(400, "SERVICE is not supported: this endpoint queries the catalogue only")
     graphs = [str(c.get("default") or c.get("named")) for c in (query.algebra.get("datasetClause") or [])]
     for graph in [*graphs, *default_graphs, *named_graphs]:
