@@ -7,18 +7,15 @@ is missing. Endpoint failures are played by small HTTP servers in-process.
 
 import json
 import re
-import shutil
-import socket
 import subprocess
-import sys
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from query_cases import CASES, DESCRIPTION, FIXTURE_CATALOGUE
+from servers import free_port, oxigraph_binary
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
@@ -30,17 +27,6 @@ from hckg.graph import load_graph
 from hckg.queries import answer
 
 GRAPH = "https://w3id.org/hckg/catalog"
-
-
-def oxigraph_binary() -> str | None:
-    beside_python = Path(sys.executable).parent / "oxigraph"
-    return str(beside_python) if beside_python.is_file() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -23,17 +23,12 @@ from hckg.jsonld import load_context
 from hckg.namespaces import DCAT
 
 from conftest import FIXTURES, ROOT
+from servers import free_port
 
 DATA = [FIXTURES / "export" / "mini.ttl", FIXTURES / "serve" / "records.ttl"]
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 NS = "https://w3id.org/hckg/"
 extruct = pytest.importorskip("extruct")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
