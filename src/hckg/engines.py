@@ -153,7 +153,8 @@ def _response_text(exc: SPARQLWrapperException) -> str:
     return first if len(first) <= 300 else first[:297] + "..."
 
 
-def _term(value: dict):
+def json_term(value: dict):
+    """A term of a SPARQL 1.1 JSON result as an rdflib term."""
     kind = value["type"]
     if kind == "uri":
         return URIRef(value["value"])
@@ -239,7 +240,7 @@ class RemoteEngine:
         results = self._results(query, "SELECT")
         try:
             columns = list(results["head"]["vars"])
-            rows = [tuple(_term(b[c]) if c in b else None for c in columns) for b in results["results"]["bindings"]]
+            rows = [tuple(json_term(b[c]) if c in b else None for c in columns) for b in results["results"]["bindings"]]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise self._malformed(f"bad SPARQL JSON results ({type(exc).__name__}: {exc})") from None
         return Table(columns, rows)

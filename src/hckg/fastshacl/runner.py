@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from pyshacl.rdfutil import stringify_node
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
 
 from hckg.errors import InputError
@@ -61,6 +61,8 @@ class EndpointSource:
     def select(self, query: str) -> list[dict]:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
+        from hckg.engines import json_term
+
         if self.graph:
             query = query.replace(" WHERE {", f" FROM <{self.graph}> WHERE {{", 1)
         client = SPARQLWrapper(self.url)  # one per query: queries run in threads
@@ -74,18 +76,7 @@ class EndpointSource:
             if "Connection" in type(exc).__name__ or isinstance(exc, OSError) or "urlopen" in message:
                 raise InputError(f"cannot reach SPARQL endpoint {self.url}: {message}") from None
             raise QueryFailed(message) from None
-        return [{name: _json_term(value) for name, value in row.items()} for row in answer["results"]["bindings"]]
-
-
-def _json_term(value: dict):
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    return Literal(value["value"], datatype=URIRef(value["datatype"]) if value.get("datatype") else None)
+        return [{name: json_term(value) for name, value in row.items()} for row in answer["results"]["bindings"]]
 
 
 def subclasses(source) -> dict:
