@@ -16,8 +16,8 @@ def shared():
         pytest.skip("../shared is not present")
     return SHARED
 
-# Real triplestore servers (Virtuoso, Oxigraph) for the publish and parity tests.
-pytest_plugins = ["servers"]
+# Real triplestore servers (Virtuoso, Oxigraph) for the publish and parity tests; the serve tests' catalogue.
+pytest_plugins = ["servers", "serve_catalogue"]
 
 @pytest.fixture(scope="session", autouse=True)
 def store_cache(tmp_path_factory):

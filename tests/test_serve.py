@@ -20,24 +20,13 @@ from hckg.serve.app import create_app
 from hckg.serve.catalogue import Catalogue
 from hckg.site import Site
 
-from conftest import FIXTURES
+from serve_catalogue import DATA
 
-DATA = [FIXTURES / "export" / "mini.ttl", FIXTURES / "serve" / "records.ttl"]
 NS = "https://w3id.org/hckg/"
 ALPHA = URIRef(NS + "dataset/alpha-xray")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 DCAT_AP = "http://data.europa.eu/r5r/"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return Catalogue(DATA)
-
-
-@pytest.fixture(scope="module")
-def client(catalogue):
-    return TestClient(create_app(catalogue))
 
 
 def parse(response, fmt=None) -> Graph:

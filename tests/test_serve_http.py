@@ -22,10 +22,10 @@ from hckg.export import export
 from hckg.jsonld import load_context
 from hckg.namespaces import DCAT
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
+from serve_catalogue import DATA
 from servers import free_port
 
-DATA = [FIXTURES / "export" / "mini.ttl", FIXTURES / "serve" / "records.ttl"]
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 NS = "https://w3id.org/hckg/"
 extruct = pytest.importorskip("extruct")

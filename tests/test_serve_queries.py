@@ -3,23 +3,13 @@
 import csv
 import io
 
-import pytest
 from openapi_spec_validator import validate
-from starlette.testclient import TestClient
 
 from hckg.queries import answer, list_queries, stored_queries
-from hckg.serve.app import create_app
-from hckg.serve.catalogue import Catalogue
 
-from conftest import FIXTURES
+from serve_catalogue import DATA
 
-DATA = [FIXTURES / "export" / "mini.ttl", FIXTURES / "serve" / "records.ttl"]
 NS = "https://w3id.org/hckg/"
-
-
-@pytest.fixture(scope="module")
-def client():
-    return TestClient(create_app(Catalogue(DATA)))
 
 
 def cli(name, *params, fmt="csv") -> str:

@@ -15,27 +15,15 @@ from starlette.testclient import TestClient
 
 from hckg.graph import load_graph
 from hckg.serve.app import create_app
-from hckg.serve.catalogue import Catalogue
 from hckg.serve.problems import Problem
 from hckg.serve.sparql import Limits, Runner
 
-from conftest import FIXTURES
+from serve_catalogue import DATA
 
-DATA = [FIXTURES / "export" / "mini.ttl", FIXTURES / "serve" / "records.ttl"]
 PREFIXES = "PREFIX dcat: <http://www.w3.org/ns/dcat#>\nPREFIX dct: <http://purl.org/dc/terms/>\n"
 TITLES = PREFIXES + "SELECT ?d ?title WHERE { ?d a dcat:Dataset ; dct:title ?title } ORDER BY ?title LIMIT 2"
 NS = "https://w3id.org/hckg/"
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return Catalogue(DATA)
-
-
-@pytest.fixture(scope="module")
-def client(catalogue):
-    return TestClient(create_app(catalogue))
 
 
 def titles_json():
