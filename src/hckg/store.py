@@ -131,14 +131,24 @@ def fits_in_memory(files: list[Path]) -> bool:
     return needed < available / 2
 
 
+def is_kept(term) -> bool:
+    """Whether a copy of this rdflib term is kept in SOURCE_LITERALS: a literal with an XSD datatype other
+    than xsd:string, which the store may rewrite."""
+    return (isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(_XSD)
+            and term.datatype != XSD.string)
+
+
+def kept_copy(literal: Literal) -> ox.Literal:
+    """The copy of a kept literal (``is_kept``) as SOURCE_LITERALS holds it."""
+    return ox.Literal(str(literal), datatype=ox.NamedNode(SOURCE_DATATYPE + str(literal.datatype)))
+
+
 def store_from_graph(graph: Graph) -> CatalogueStore:
     """An in-memory store holding an rdflib graph (blank nodes keep their ids); shows terms as ``graph`` does."""
     store = ox.Store()
-    kept = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype is not None
-            and str(o.datatype).startswith(_XSD) and o.datatype != XSD.string]
+    kept = [(s, p, o) for s, p, o in graph if is_kept(o)]
     store.bulk_extend([ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
-                      + [ox.Quad(to_oxigraph(s), to_oxigraph(p), ox.Literal(str(o), datatype=ox.NamedNode(
-                          SOURCE_DATATYPE + str(o.datatype))), _SIDE_GRAPH) for s, p, o in kept])
+                      + [ox.Quad(to_oxigraph(s), to_oxigraph(p), kept_copy(o), _SIDE_GRAPH) for s, p, o in kept])
     return CatalogueStore(store, [], graph, frozenset(str(p) for _s, p, _o in kept), len(graph), graph=graph)
 
 

@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, CatalogueStore, to_oxigraph, to_rdflib
+from hckg.store import SOURCE_LITERALS, CatalogueStore, is_kept, kept_copy, to_oxigraph, to_rdflib
 
 CACHE_SUBJECTS = 20_000  # descriptions kept (a batch of datasets and the nodes they share)
 CACHE_TERMS = 200_000    # store terms kept converted to rdflib terms (emptied when full)
@@ -104,10 +104,8 @@ class StoreSource:
     def _match(self, predicate, obj):
         """Triples with any subject, from the store: kept literals from the side graph."""
         p = to_oxigraph(predicate) if predicate is not None else None
-        literal = isinstance(obj, Literal)
-        if literal and obj.datatype is not None and str(obj.datatype).startswith(_XSD) and obj.datatype != XSD.string:
-            side = ox.Literal(str(obj), datatype=ox.NamedNode(SOURCE_DATATYPE + str(obj.datatype)))
-            for quad in self.store.quads_for_pattern(None, p, side, _SIDE):
+        if is_kept(obj):
+            for quad in self.store.quads_for_pattern(None, p, kept_copy(obj), _SIDE):
                 yield to_rdflib(quad.subject), URIRef(quad.predicate.value), obj
             return
         o = to_oxigraph(obj) if obj is not None else None

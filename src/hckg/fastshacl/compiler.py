@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hckg.fastshacl import datatypes
 from hckg.fastshacl.sparql import Unsupported, iri, path, path_parts, string, term
-from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS
+from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, is_kept
 
 MAX_COUNT = 4  # counts are checked by joining that many distinct values
 RDF_TYPE = iri(str(RDF.type))
@@ -302,8 +302,7 @@ class _Compiler:
 
     def matches(self, v: str, node) -> str:
         """``v`` is the term ``node`` (XSD-typed literals compared by lexical form and source datatype)."""
-        if isinstance(node, Literal) and node.datatype and str(node.datatype).startswith(str(XSD)) \
-                and node.datatype != XSD.string:
+        if is_kept(node):
             return f"(isLiteral({v}) && STR({v}) = {string(str(node))} && {self.datatype_is(v, node.datatype)})"
         return f"sameTerm({v}, {term(node)})"
 
