@@ -88,7 +88,13 @@ class StoreEngine:
         if final is None:
             return None
         unordered, conditions, offset, limit = final
-        solutions = self._run(unordered)
+        unordered, extra = with_projected(unordered, [name for name, _descending in conditions])
+        try:
+            solutions = self._run(unordered)
+        except HckgError:
+            if extra:  # a variable the query may not select (not grouped by, say): Oxigraph sorts
+                return None
+            raise
         columns = [variable.value for variable in solutions.variables]
         if any(name not in columns for name, _descending in conditions):
             return None
@@ -99,7 +105,10 @@ class StoreEngine:
             if key is None:
                 return None
             rows.sort(key=lambda row: key(row[i]), reverse=descending)
-        return columns, rows[offset:None if limit is None else offset + limit]
+        rows = rows[offset:None if limit is None else offset + limit]
+        if not extra:
+            return columns, rows
+        return columns[:-extra], [row[:-extra] for row in rows]
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))
@@ -161,6 +170,23 @@ def final_order(query: str) -> tuple[str, list[tuple[str, bool]], int, int | Non
     modifiers = dict(re.findall(r"(LIMIT|OFFSET)\s+(\d+)", found["slice"].upper()))
     limit = int(modifiers["LIMIT"]) if "LIMIT" in modifiers else None
     return query[:found.start()], conditions, int(modifiers.get("OFFSET", 0)), limit
+
+
+def with_projected(query: str, names: list[str]) -> tuple[str, int]:
+    """``query`` also selecting the variables of ``names`` it does not select, and how many it adds: only
+    for a SELECT of plain variables without DISTINCT or REDUCED (more columns, the same rows)."""
+    from hckg.queries import blank_out
+
+    code = blank_out(query, "string", "iri", "comment")
+    found = re.search(r"\bSELECT\s+((?:[?$]\w+\s+)+)(?=WHERE\b|\{)", code, re.IGNORECASE)
+    if found is None or "{" in code[:found.start()]:
+        return query, 0
+    selected = {name[1:] for name in found[1].split()}
+    missing = [name for name in dict.fromkeys(names) if name not in selected]
+    if not missing:
+        return query, 0
+    added = "".join(f"?{name} " for name in missing)
+    return query[:found.end(1)] + added + query[found.end(1):], len(missing)
 
 
 def sort_key(terms):
