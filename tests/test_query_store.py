@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from query_cases import FIXTURE_CATALOGUE
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
@@ -25,7 +25,6 @@ from hckg.output import ROW_FORMATS, Table, render
 from hckg.queries import parse_query, run, stored_query, stored_queries
 from hckg.serve.sparql import results_json
 from hckg.store import string_literal
-from hckg.store_engine import final_order, with_projected
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import FINDINGS, ORG_KINDS, generate  # noqa: E402
@@ -207,48 +206,7 @@ def test_engine_options_do_not_apply_to_an_endpoint():
     assert "cannot be combined with --endpoint" in result.stderr
 
 
-# --- rows sorted by the engine, and strings made fast --------------------------------------------
-
-def test_final_order_is_found_only_at_the_end_of_the_query():
-    assert final_order("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a DESC(?b) asc( $c ) LIMIT 5 OFFSET 10\n") == (
-        "SELECT ?a WHERE { ?a ?b ?c } ", [("a", False), ("b", True), ("c", False)], 10, 5)
-    assert final_order("SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }") is None
-    assert final_order("SELECT ?a WHERE { ?a ?b ?c } ORDER BY COALESCE(?a, 1)") is None
-    assert final_order('SELECT ?a WHERE { ?a ?b "ORDER BY ?x" } # ORDER BY ?a') is None
-
-
-def test_a_sort_variable_is_selected_only_where_it_adds_columns_not_rows():
-    assert with_projected("SELECT ?a ?b WHERE { ?a ?b ?c BIND(1 AS ?x) } ", ["x", "a"]) == (
-        "SELECT ?a ?b ?x WHERE { ?a ?b ?c BIND(1 AS ?x) } ", 1)
-    for query in ("SELECT DISTINCT ?a WHERE { ?a ?b ?c } ", "SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a "):
-        assert with_projected(query, ["x"]) == (query, 0)
-
-
-ORDERED = ad_hoc("SELECT ?s ?o WHERE { ?s ex:p ?o } ORDER BY DESC(?o) ?s")
-
-
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=4)
-NUMBERS = st.one_of(st.integers(-50, 50).map(Literal), st.decimals(-5, 5, places=2).map(Literal))
-OTHERS = st.sampled_from([Literal("2020-01-01", datatype=XSD.date), Literal(True), Literal("x", lang="fr"),
-                          URIRef("https://example.org/o")])
-
-
-@settings(max_examples=30, deadline=None)
-@given(objects=st.one_of(st.lists(TEXT.map(lambda t: Literal(t, lang="en")), max_size=8),
-                         st.lists(TEXT.map(Literal), max_size=8), st.lists(NUMBERS, max_size=8),
-                         st.lists(st.one_of(TEXT.map(Literal), NUMBERS, OTHERS), max_size=8)))
-def test_rows_sorted_here_come_in_the_order_oxigraph_gives(tmp_path_factory, objects):
-    """Sorted here (kinds it compares alike) or by Oxigraph (others), the rows are those Oxigraph orders itself."""
-    from unittest.mock import patch
-
-    path = tmp_path_factory.mktemp("order") / "data.nt"
-    path.write_text("".join(f"<https://example.org/s{i}> <https://example.org/p> {o.n3()} .\n"
-                            for i, o in enumerate(objects)), encoding="utf-8")
-    engine = local_engine([str(path)])
-    with patch("hckg.store_engine.final_order", return_value=None):  # the query as written: Oxigraph sorts
-        by_oxigraph = engine.select(ORDERED.text).rows
-    assert engine.select(ORDERED.text).rows == by_oxigraph
-
+# --- strings made fast -----------------------------------------------------------------------------
 
 @given(text=st.text(), lang=st.one_of(st.none(), st.sampled_from(["en", "pt-BR", "EN", "x-private"])))
 def test_fast_string_literals_are_rdflibs(text, lang):

@@ -170,14 +170,14 @@ def read_header(text: str, source: str) -> dict:
     return header
 
 
-def blank_out(text: str, *kinds: str) -> str:
+def _blank(text: str, *kinds: str) -> str:
     """``text`` with the tokens of ``kinds`` (string, iri, comment) overwritten by spaces, same length."""
     return TOKENS.sub(lambda m: " " * len(m.group()) if m.lastgroup in kinds else m.group(), text)
 
 
 def query_form(text: str, source: str) -> str:
     """SELECT, CONSTRUCT, DESCRIBE or ASK; updates and unreadable text are errors."""
-    found = QUERY_FORM.search(blank_out(text, "string", "iri", "comment"))
+    found = QUERY_FORM.search(_blank(text, "string", "iri", "comment"))
     if not found:
         raise InputError(f"{source}: no SELECT, CONSTRUCT, DESCRIBE or ASK found; is this a SPARQL query?")
     form = found.group(1).upper()
@@ -187,12 +187,12 @@ def query_form(text: str, source: str) -> str:
 
 
 def _prefixes(text: str) -> dict[str, str]:
-    return {(p or ""): iri for p, iri in PREFIX_DECLARATION.findall(blank_out(text, "string", "comment"))}
+    return {(p or ""): iri for p, iri in PREFIX_DECLARATION.findall(_blank(text, "string", "comment"))}
 
 
 def _check_prefixes(text: str, source: str) -> None:
     """Every prefixed name needs a PREFIX line: endpoints know no defaults (rdflib quietly does)."""
-    used = {p or "" for p in PREFIXED_NAME.findall(blank_out(text, "string", "iri", "comment"))}
+    used = {p or "" for p in PREFIXED_NAME.findall(_blank(text, "string", "iri", "comment"))}
     missing = sorted(used - set(_prefixes(text)))
     if missing:
         lines = " ".join(f"PREFIX {p}: <…>" for p in missing)
@@ -462,7 +462,7 @@ def substitute(text: str, terms: dict[str, str]) -> str:
 
 def paginate(text: str, per_page: int, page: int) -> str:
     """grlc pagination: drop a trailing LIMIT/OFFSET, then ask for rows of ``page``."""
-    code = blank_out(text, "string", "iri", "comment")
+    code = _blank(text, "string", "iri", "comment")
     trailing = TRAILING_LIMITS.search(code)
     if trailing:
         text = text[:trailing.start()]

@@ -11,17 +11,8 @@ source literals kept in the named graph ``SOURCE_LITERALS``, so they are the ter
   the catalogue's source spelling of that value. When the catalogue spells one value in two ways (``"5"``
   as xsd:integer in one triple and as xsd:nonNegativeInteger in another) the row cannot tell which triple
   it came from, and the store's term is kept.
-
-A query that ends in ORDER BY variables of its rows (and LIMIT/OFFSET) is run without them and its rows
-sorted here, and only the rows asked for are made rdflib terms: Oxigraph decodes both terms at each
-comparison and sorts the whole answer even for one page, which takes seconds for 10^5 rows. The rows come
-in Oxigraph's order (SPARQL's, ties in the order the rows were found) for columns whose terms compare alike
-here: IRIs, strings without or with one language tag, integers and decimals, unbound first; for any other
-column (dates, booleans, blank nodes, mixed kinds) Oxigraph sorts, as before.
 """
 
-import re
-from decimal import Decimal
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -48,12 +39,6 @@ SELECT DISTINCT ?stored ?source WHERE {{
   FILTER(sameTerm(STRDT(STR(?source), IRI(STRAFTER(STR(DATATYPE(?source)), "{SOURCE_DATATYPE}"))), ?stored))
 }}"""
 PASS_THROUGH_AGGREGATES = ("Aggregate_Min", "Aggregate_Max", "Aggregate_Sample")
-_ORDER_CONDITION = r"(?:(?:ASC|DESC)\s*\(\s*[?$]\w+\s*\)|[?$]\w+)"
-# a query's final solution modifiers: ORDER BY variables, then LIMIT and OFFSET, at the very end
-FINAL_ORDER = re.compile(rf"\bORDER\s+BY\s+(?P<conditions>{_ORDER_CONDITION}(?:\s*{_ORDER_CONDITION})*)\s*"
-                         r"(?P<slice>(?:\b(?:LIMIT|OFFSET)\s+\d+\s*)*)$", re.IGNORECASE)
-_XSD_STRING = _XSD + "string"
-_NUMBERS = {_XSD + "integer": int, _XSD + "decimal": Decimal}
 
 
 class StoreEngine:
@@ -73,42 +58,11 @@ class StoreEngine:
             raise HckgError(f"the embedded store could not run the query: {message}") from None
 
     def select(self, query: str) -> Table:
-        answer = self._sorted_here(query)
-        if answer is None:
-            solutions = self._run(query)
-            answer = [variable.value for variable in solutions.variables], solutions
-        columns, solutions = answer
+        solutions = self._run(query)
+        columns = [variable.value for variable in solutions.variables]
         convert = _converter()
         rows = [tuple(convert(term) for term in solution) for solution in solutions]
         return Table(columns, self._source_rows(query, columns, rows, convert))
-
-    def _sorted_here(self, query: str) -> tuple[list[str], list[tuple]] | None:
-        """Columns and rows (store terms) of a query that ends in ORDER BY, sorted here; None: Oxigraph sorts."""
-        final = final_order(query)
-        if final is None:
-            return None
-        unordered, conditions, offset, limit = final
-        unordered, extra = with_projected(unordered, [name for name, _descending in conditions])
-        try:
-            solutions = self._run(unordered)
-        except HckgError:
-            if extra:  # a variable the query may not select (not grouped by, say): Oxigraph sorts
-                return None
-            raise
-        columns = [variable.value for variable in solutions.variables]
-        if any(name not in columns for name, _descending in conditions):
-            return None
-        rows = [tuple(solution) for solution in solutions]
-        for name, descending in reversed(conditions):  # stable sorts, the last condition first
-            i = columns.index(name)
-            key = sort_key(row[i] for row in rows)
-            if key is None:
-                return None
-            rows.sort(key=lambda row: key(row[i]), reverse=descending)
-        rows = rows[offset:None if limit is None else offset + limit]
-        if not extra:
-            return columns, rows
-        return columns[:-extra], [row[:-extra] for row in rows]
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))
@@ -154,66 +108,6 @@ class StoreEngine:
             typed &= {i for i, column in enumerate(columns) if column in from_data}
         return [tuple(sources.get(cell, cell) if i in typed else cell for i, cell in enumerate(row))
                 for row in rows]
-
-
-def final_order(query: str) -> tuple[str, list[tuple[str, bool]], int, int | None] | None:
-    """(the query without its final ORDER BY, LIMIT and OFFSET, [(variable, descending)], offset, limit),
-    or None if it does not end in ORDER BY variables."""
-    from hckg.queries import blank_out  # here: hckg.queries imports the engines
-
-    code = blank_out(query, "string", "iri", "comment")
-    found = FINAL_ORDER.search(code)
-    if found is None or code.count("{", 0, found.start()) != code.count("}", 0, found.start()):
-        return None  # none, or the ORDER BY of a sub-select
-    conditions = [(re.search(r"[?$](\w+)", condition)[1], condition[:4].upper() == "DESC")
-                  for condition in re.findall(_ORDER_CONDITION, found["conditions"], re.IGNORECASE)]
-    modifiers = dict(re.findall(r"(LIMIT|OFFSET)\s+(\d+)", found["slice"].upper()))
-    limit = int(modifiers["LIMIT"]) if "LIMIT" in modifiers else None
-    return query[:found.start()], conditions, int(modifiers.get("OFFSET", 0)), limit
-
-
-def with_projected(query: str, names: list[str]) -> tuple[str, int]:
-    """``query`` also selecting the variables of ``names`` it does not select, and how many it adds: only
-    for a SELECT of plain variables without DISTINCT or REDUCED (more columns, the same rows)."""
-    from hckg.queries import blank_out
-
-    code = blank_out(query, "string", "iri", "comment")
-    found = re.search(r"\bSELECT\s+((?:[?$]\w+\s+)+)(?=WHERE\b|\{)", code, re.IGNORECASE)
-    if found is None or "{" in code[:found.start()]:
-        return query, 0
-    selected = {name[1:] for name in found[1].split()}
-    missing = [name for name in dict.fromkeys(names) if name not in selected]
-    if not missing:
-        return query, 0
-    added = "".join(f"?{name} " for name in missing)
-    return query[:found.end(1)] + added + query[found.end(1):], len(missing)
-
-
-def sort_key(terms):
-    """A key ordering one column's store terms as Oxigraph's ORDER BY does; None for a column whose kinds of
-    term it may compare otherwise (IRIs with literals, two languages, dates, booleans, blank nodes)."""
-    kinds = set()
-    for term in terms:
-        kind = type(term)
-        if kind is ox.NamedNode:
-            kinds.add("iri")
-        elif kind is ox.Literal:
-            datatype = term.datatype.value
-            if term.language:
-                kinds.add("@" + term.language)
-            elif datatype == _XSD_STRING:
-                kinds.add("string")
-            elif datatype in _NUMBERS:
-                kinds.add("number")
-            else:
-                return None
-        elif term is not None:
-            return None
-        if len(kinds) > 1:
-            return None
-    if kinds == {"number"}:
-        return lambda term: (False, 0) if term is None else (True, _NUMBERS[term.datatype.value](term.value))
-    return lambda term: (False, "") if term is None else (True, term.value)
 
 
 def _converter():
