@@ -6,8 +6,16 @@ The output is one Turtle file in the model of ``data/``: a dcat:Catalog with N d
 dcat:DatasetSeries), each with a catalogue record, publishers and funders among N/50 organisations (ROR
 and hckg agent IRIs, parents, Wikidata links), categories and the EU HEAL theme, keywords, content types,
 access rights and requirements, counts, temporal coverage, DOIs, landing pages and distributions; label
-schemes of SKOS concepts mapped to MeSH, SNOMED CT and HPO; a few seed-list corrections. Validate it
-with the ontology, as ``hckg validate FILE`` does.
+schemes of SKOS concepts; a few seed-list corrections. Validate it with the ontology, as ``hckg validate
+FILE`` does.
+
+Labels are shaped like real ones: each names one of 16 findings (``FINDINGS``) and maps, as a rule, to
+that finding's shared MeSH, SNOMED CT or HPO terms (``FINDING_TERMS``), sometimes to an earlier label of
+the same finding, sometimes to nothing; so the labels of a finding form classes of hundreds to thousands
+of labels (at 100k datasets), and a query that walks a class from each of its labels is quadratic. The
+label schemes come in blocks of ``LABEL_BLOCK``: the first of a block also holds one broader "hub" label
+per group of findings (``HUBS``, as CheXpert's "Lung Lesion" is to NIH's "Mass"), which the block's labels
+of those findings name as skos:broadMatch; a hub's own broadMatch is a vocabulary term (depth 2 at most).
 
 ``--invalid-percent`` datasets are broken, one kind of break after another (``BREAKS``); each break
 yields exactly one SHACL violation and the valid rest yields no result at all, so a validator must report
