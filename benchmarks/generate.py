@@ -6,8 +6,16 @@ The output is one Turtle file in the model of ``data/``: a dcat:Catalog with N d
 dcat:DatasetSeries), each with a catalogue record, publishers and funders among N/50 organisations (ROR
 and hckg agent IRIs, parents, Wikidata links), categories and the EU HEAL theme, keywords, content types,
 access rights and requirements, counts, temporal coverage, DOIs, landing pages and distributions; label
-schemes of SKOS concepts mapped to MeSH, SNOMED CT and HPO; a few seed-list corrections. Validate it
-with the ontology, as ``hckg validate FILE`` does.
+schemes of SKOS concepts; a few seed-list corrections. Validate it with the ontology, as ``hckg validate
+FILE`` does.
+
+Labels are shaped like real ones: each names one of 16 findings (``FINDINGS``) and maps, as a rule, to
+that finding's shared MeSH, SNOMED CT or HPO terms (``FINDING_TERMS``), sometimes to an earlier label of
+the same finding, sometimes to nothing; so the labels of a finding form classes of hundreds to thousands
+of labels (at 100k datasets), and a query that walks a class from each of its labels is quadratic. The
+label schemes come in blocks of ``LABEL_BLOCK``: the first of a block also holds one broader "hub" label
+per group of findings (``HUBS``, as CheXpert's "Lung Lesion" is to NIH's "Mass"), which the block's labels
+of those findings name as skos:broadMatch; a hub's own broadMatch is a vocabulary term (depth 2 at most).
 
 ``--invalid-percent`` datasets are broken, one kind of break after another (``BREAKS``); each break
 yields exactly one SHACL violation and the valid rest yields no result at all, so a validator must report
@@ -102,6 +110,27 @@ ORG_KINDS = ["University Hospital", "Medical Center", "Institute of Health", "He
              "Research Council", "Imaging Laboratory", "School of Public Health", "Data Consortium"]
 FINDINGS = ["Pneumothorax", "Cardiomegaly", "Edema", "Effusion", "Nodule", "Mass", "Fracture", "Atelectasis",
             "Consolidation", "Emphysema", "Fibrosis", "Hernia", "Infiltration", "Lesion", "Opacity", "No Finding"]
+# the vocabulary terms every label of a finding may map to, shared across label sets as in real catalogues
+# (MeSH descriptor, SNOMED CT concept, HPO term; ids as data/labels.ttl has them, None where it has none)
+FINDING_TERMS = {
+    "Pneumothorax": ("D011030", "36118008", "HP_0002107"), "Cardiomegaly": (None, None, "HP_0001640"),
+    "Edema": ("D011654", "19242006", "HP_0100598"), "Effusion": (None, None, "HP_0002202"),
+    "Nodule": (None, None, "HP_0033608"), "Mass": (None, None, "HP_0033821"),
+    "Fracture": ("D050723", "125605004", "HP_0020110"), "Atelectasis": (None, None, "HP_0100750"),
+    "Consolidation": (None, None, None), "Emphysema": ("D011656", "87433001", "HP_0002097"),
+    "Fibrosis": ("D011658", "51615001", "HP_0002206"), "Hernia": ("D006551", "84089009", "HP_0002036"),
+    "Infiltration": (None, None, "HP_0002113"), "Lesion": (None, None, None), "Opacity": (None, None, "HP_0031457"),
+    "No Finding": (None, None, None),
+}
+# broader labels ("hubs", as CheXpert's "Lung Lesion" is to NIH's "Mass" and "Nodule"): the label sets come in
+# blocks of LABEL_BLOCK; the first set of each block also holds one hub label per group, which the block's
+# labels of the group's findings name as skos:broadMatch, and each hub names a vocabulary term as its own
+# broadMatch: label -> hub -> term, no deeper
+LABEL_BLOCK = 25
+HUBS = {"Lung Lesion": (["Mass", "Nodule", "Lesion"], "obo:HP_0002088"),
+        "Lung Opacity": (["Opacity", "Infiltration", "Consolidation", "Edema", "Atelectasis"], "obo:HP_0031457"),
+        "Pleural Other": (["Fibrosis"], "mesh:D010995")}
+HUB_OF = {finding: hub for hub, (findings, _term) in HUBS.items() for finding in findings}
 ACCESS = ["PUBLIC", "RESTRICTED", "NON_PUBLIC"]
 REQUIREMENTS = ["registration", "credentialing", "human-subjects-training", "data-use-agreement", "terms-of-use",
                 "application-review", "fee", "commercial-licence"]
@@ -160,7 +189,7 @@ class Writer:
     """Writes the catalogue statement by statement; ``rng`` drives every choice."""
 
     def __init__(self, out, n: int, invalid_percent: float, seed: int):
-        self.out, self.n, self.rng = out, n, random.Random(seed)
+        self.out, self.n, self.seed, self.rng = out, n, seed, random.Random(seed)
         self.summary = Summary(datasets=n)
         self.every = round(100 / invalid_percent) if invalid_percent > 0 else 0
         self.agents = self._agent_iris(max(5, n // 50))
@@ -198,23 +227,44 @@ class Writer:
         self.summary.agents = len(self.agents)
 
     def write_label_schemes(self) -> None:
+        """Label sets of 3-8 labels. A label maps to its finding's shared terms (most often), to an earlier
+        label of the same finding in its block, or to nothing; some are spelt in lower case."""
         rng = self.rng
+        mapping = random.Random(self.seed + 1_000_003)  # apart from rng: the datasets do not change with it
+        first_of: dict[str, str] = {}  # finding -> its first label in the current block
         for s in range(self.schemes):
             size = rng.randint(3, 8)
-            self.concepts_per_scheme.append(size)
+            block_start = s % LABEL_BLOCK == 0
+            if block_start:
+                first_of.clear()
+            self.concepts_per_scheme.append(size + (len(HUBS) if block_start else 0))
             self.w(f"\nlabels:set-{s} a skos:ConceptScheme ;\n    dct:title {literal(f'Label set {s}')} ; "
                    f"skos:prefLabel {literal(f'Label set {s}')} ;\n    dct:source src:source-{s % 8} .\n")
+            if block_start:
+                for h, (hub, (_findings, term)) in enumerate(HUBS.items()):
+                    self.w(f"labels:set-{s}-h{h} a skos:Concept ; skos:inScheme labels:set-{s} ; "
+                           f"skos:prefLabel {literal(hub)} ;\n    skos:broadMatch {term} .\n")
             for c in range(size):
                 finding = FINDINGS[(s + c * 3) % len(FINDINGS)]
-                self.w(f"labels:set-{s}-c{c} a skos:Concept ; skos:inScheme labels:set-{s} ; "
-                       f"skos:prefLabel {literal(finding)}")
-                self.w(f" ;\n    skos:exactMatch mesh:D{(s * 131 + c * 17) % 1_000_000:06d}")
-                if c % 2 == 0:
-                    self.w(f", sct:{100000 + s * 13 + c}")
-                if c % 3 == 1:
-                    self.w(f" ;\n    skos:closeMatch obo:HP_{(s * 7 + c) % 10_000_000:07d}")
-                if s > 0 and c == 0:
-                    self.w(f" ;\n    skos:broadMatch labels:set-{s - 1}-c0")
+                iri = f"labels:set-{s}-c{c}"
+                name = finding.lower() if (s + c) % 4 == 3 else finding
+                self.w(f"{iri} a skos:Concept ; skos:inScheme labels:set-{s} ; skos:prefLabel {literal(name)}")
+                mesh, snomed, hpo = FINDING_TERMS[finding]
+                kind = mapping.randrange(10)
+                exact = []
+                if iri != first_of.setdefault(finding, iri) and (kind in (0, 5) or not (mesh or hpo)):
+                    exact.append(first_of[finding])
+                if kind >= 3:
+                    exact += [f"mesh:{mesh}"] if mesh else []
+                    exact += [f"sct:{snomed}"] if snomed and c % 2 == 0 else []
+                    exact += [f"obo:{hpo}"] if hpo and not mesh else []
+                if exact:
+                    self.w(f" ;\n    skos:exactMatch {', '.join(exact)}")
+                if kind in (1, 2) and hpo:
+                    self.w(f" ;\n    skos:closeMatch obo:{hpo}")
+                if finding in HUB_OF:
+                    hub = list(HUBS).index(HUB_OF[finding])
+                    self.w(f" ;\n    skos:broadMatch labels:set-{s - s % LABEL_BLOCK}-h{hub}")
                 self.w(" .\n")
         self.summary.concepts = sum(self.concepts_per_scheme)
 

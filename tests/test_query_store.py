@@ -24,6 +24,7 @@ from hckg.engines import local_engine
 from hckg.output import ROW_FORMATS, Table, render
 from hckg.queries import parse_query, run, stored_query, stored_queries
 from hckg.serve.sparql import results_json
+from hckg.store import string_literal
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import FINDINGS, ORG_KINDS, generate  # noqa: E402
@@ -54,7 +55,8 @@ GENERATED_PARAMETERS = [
     ("datasets-by-category", {"category": "medical claims"}),
     ("datasets-by-content", {"content": "imaging"}),
     ("datasets-by-label", {"label": "Pneumothorax"}),
-    ("datasets-by-label", {"label": "http://id.nlm.nih.gov/mesh/D000131"}),
+    ("datasets-by-label", {"label": "http://id.nlm.nih.gov/mesh/D011030"}),
+    ("datasets-by-label", {"label": "Lung Lesion"}),
     ("datasets-by-organisation", {"organisation": "https://w3id.org/hckg/agent/org-0"}),
     ("datasets-by-organisation", {"organisation": "https://ror.org/01bn4ux01", "role": "funder"}),
     ("datasets-by-period", {"from": "2015", "to": "2016"}),
@@ -202,3 +204,13 @@ def test_engine_options_do_not_apply_to_an_endpoint():
                                       "--store", "disk"])
     assert result.exit_code == 2
     assert "cannot be combined with --endpoint" in result.stderr
+
+
+# --- strings made fast -----------------------------------------------------------------------------
+
+@given(text=st.text(), lang=st.one_of(st.none(), st.sampled_from(["en", "pt-BR", "EN", "x-private"])))
+def test_fast_string_literals_are_rdflibs(text, lang):
+    made, reference = string_literal(text, lang), Literal(text, lang=lang)
+    assert made == reference and hash(made) == hash(reference)
+    assert (made.value, made.language, made.datatype, made.ill_typed) == (
+        reference.value, reference.language, reference.datatype, reference.ill_typed)

@@ -62,7 +62,7 @@ class StoreEngine:
         columns = [variable.value for variable in solutions.variables]
         convert = _converter()
         rows = [tuple(convert(term) for term in solution) for solution in solutions]
-        return Table(columns, self._source_rows(query, columns, rows))
+        return Table(columns, self._source_rows(query, columns, rows, convert))
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))
@@ -90,7 +90,7 @@ class StoreEngine:
                 return source
         return held
 
-    def _source_rows(self, query: str, columns: list[str], rows: list[tuple]) -> list[tuple]:
+    def _source_rows(self, query: str, columns: list[str], rows: list[tuple], convert=to_rdflib) -> list[tuple]:
         """``rows`` with the literals of data columns in their source spelling, where it is unambiguous."""
         typed = {i for i, _ in enumerate(columns) if any(_is_typed(row[i]) for row in rows)}
         stored = {row[i] for row in rows for i in typed if _is_typed(row[i])}
@@ -99,7 +99,7 @@ class StoreEngine:
         spellings: dict[Literal, set] = {}
         values = " ".join(term.n3() for term in stored)
         for solution in self.store.query(_SOURCES_OF_VALUES % values):
-            spellings.setdefault(to_rdflib(solution["stored"]), set()).add(to_rdflib(solution["source"]))
+            spellings.setdefault(convert(solution["stored"]), set()).add(convert(solution["source"]))
         sources = {term: next(iter(found)) for term, found in spellings.items() if len(found) == 1 and term not in found}
         if not sources:
             return rows
