@@ -114,13 +114,13 @@ def export(paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE
 def write_export(output: str | Path, paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE,
                  fmt: str = "jsonld", datasets: Iterable[str] = (), context: str | None = None,
                  health_namespace: str = DEFAULT_NAMESPACE, base: str = DEFAULT_BASE, store: str = "auto",
-                 batch_size: int = BATCH_DATASETS, progress: Progress = NO_PROGRESS) -> str | None:
+                 batch_size: int = BATCH_DATASETS, workers: int = 0, progress: Progress = NO_PROGRESS) -> str | None:
     """Export to ``output`` (``-`` is stdout), atomically, as ``export`` would.
 
     JSON-LD at the default base is read from the catalogue's store (``store``: memory, disk or auto, see
-    ``open_store``) and, for the whole catalogue, streamed in batches (``hckg.export_stream``); the other
-    formats and a moved ``base`` go through the rdflib graph. Returns why a streamed export was framed
-    whole instead, if it was.
+    ``open_store``) and, for the whole catalogue, streamed in batches (``hckg.export_stream``) rendered by
+    ``workers`` processes (0: one per usable CPU); the other formats and a moved ``base`` go through the
+    rdflib graph. Returns why a streamed export was framed whole instead, if it was.
     """
     chosen = get_profile(profile, health_namespace=health_namespace)
     if rdf_format(fmt).name != "jsonld" or base != DEFAULT_BASE:
@@ -133,7 +133,8 @@ def write_export(output: str | Path, paths: Iterable[str] | None = None, *, prof
     try:
         with atomic_output(output) as handle:
             return stream_jsonld(handle, source, chosen, selected, catalog, document,
-                                 context or chosen.context_reference, batch_size=batch_size, progress=progress)
+                                 context or chosen.context_reference, batch_size=batch_size, workers=workers,
+                                 progress=progress)
     except OSError as exc:
         raise UsageError(f"-o {output}: cannot write: {exc.strerror}; choose a writable file or - for stdout") from None
 
