@@ -9,7 +9,7 @@ processor will find it again, which the tests check by expanding exports with py
 
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -128,6 +128,12 @@ def _sort_key(value) -> tuple:
     return (1, json.dumps(value, sort_keys=True))
 
 
+@lru_cache(maxsize=4096)
+def _key_order(key: str) -> tuple:
+    """Where a key goes in a node object: names and titles first, then labels, descriptions, the rest."""
+    return (_KEY_ORDER.get(key, 9), key)
+
+
 def _sort_head(value) -> tuple:
     """The start of ``_sort_key``, without the costly dump of a node object."""
     if isinstance(value, str):
@@ -179,7 +185,7 @@ class Framer:
         incoming = Counter(o for o in graph.objects() if type(o) is BNode)
         self.shared_bnodes = {b for b, n in incoming.items() if n != 1}
         self.bnode_ids: dict[BNode, str] = {}
-        self.embeds: Counter = Counter()
+        self.embeds: dict[Node, int] = {}   # times each node was written
         self.written: set[Node] = set()
         self._open: set[Node] = set()   # the nodes being written: the path from the top-level node
         self._slots: dict[URIRef, _Slot | None] = {}
@@ -236,7 +242,7 @@ class Framer:
 
     def _node(self, subject: Node, top: bool) -> dict:
         self.written.add(subject)
-        self.embeds[subject] += 1
+        self.embeds[subject] = self.embeds.get(subject, 0) + 1
         obj: dict = {}
         if type(subject) is not BNode or subject in self.shared_bnodes or top:
             obj["@id"] = self._id(subject)
@@ -260,7 +266,7 @@ class Framer:
             for value in objects:
                 found.append(self._value(slot, value))
         self._open.discard(subject)
-        for key in sorted(values, key=lambda k: (_KEY_ORDER.get(k, 9), k)):
+        for key in sorted(values, key=_key_order) if len(values) > 1 else values:
             items = values[key]
             if len(items) > 1:
                 obj[key] = _sorted_values(items)
