@@ -8,6 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from hckg import export as export_module
 from hckg import fork_pool
 from hckg.cli import cli
 from hckg.errors import HckgError
@@ -73,6 +74,17 @@ def test_a_failure_in_a_worker_is_raised_and_keeps_the_existing_file(tmp_path, c
     assert out.read_bytes() == b"previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "export.jsonld"]
     assert no_workers_left()
+
+
+def test_an_in_memory_store_gets_fewer_workers_when_memory_is_short(monkeypatch):
+    monkeypatch.setattr(export_module, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(export_module, "resident_memory", lambda: 2 * 2**30)
+    monkeypatch.setattr(export_module, "available_memory", lambda: 5 * 2**30)
+    assert export_module.affordable_workers() == 2
+    monkeypatch.setattr(export_module, "available_memory", lambda: 2**30)
+    assert export_module.affordable_workers() == 1
+    monkeypatch.setattr(export_module, "available_memory", lambda: 64 * 2**30)
+    assert export_module.affordable_workers() == 4
 
 
 def test_cli_workers_option(tmp_path, catalogue):

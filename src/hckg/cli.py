@@ -215,7 +215,8 @@ def health_namespace_option(command):
               help="JSON-LD: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR; "
                    "auto: memory when the catalogue fits comfortably.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
-              help="JSON-LD: processes rendering batches of datasets; 0: one per CPU.")
+              help="JSON-LD: processes rendering batches of datasets; 0: one per CPU (fewer with an "
+                   "in-memory store when memory is short: each worker may copy the store).")
 @reports_errors
 def export(data, fmt, profile, datasets, context, health_namespace, base, output, where, workers):
     """Export the catalogue (or some datasets) in a profile and an RDF format.

@@ -3,8 +3,10 @@
 ``ordered_map(function, items, workers)`` yields ``function(item)`` for each item, in the items' order,
 computed by ``workers`` processes forked from this one. Forking shares what this process has loaded (a
 pyoxigraph store, in memory or open on disk, and the caches in front of it) without pickling it: only the
-items and the results cross between processes. At most ``in_flight`` results are pending at a time, so
-memory stays bounded when the consumer is the slower side.
+items and the results cross between processes. Shared pages stay shared only while nobody writes them:
+reading pyoxigraph's in-memory store writes to its pages, so each worker comes to hold a copy of the
+part it reads. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
+consumer is the slower side.
 
 Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and are terminated
 as soon as the consumer stops early or an item fails; the failure is raised in the parent as it was in
