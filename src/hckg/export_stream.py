@@ -108,13 +108,14 @@ class _Stream:
                 jsonld.GraphWriter(handle, head) as writer:
             if self.catalog is not None:
                 writer.write_dumped(self.check_nested_nodes(*self.batch([], self.catalog)))
-            for batch, rendered in zip(batches, ordered_map(self.batch, batches, workers if len(batches) > 1 else 1)):
+            rendered_batches = ordered_map(self.batch, batches, workers if len(batches) > 1 else 1)
+            for batch, rendered in zip(batches, rendered_batches):
                 writer.write_dumped(self.check_nested_nodes(*rendered))
                 stage.advance(len(batch))
 
     def batch(self, datasets: list[URIRef], catalog: URIRef | None = None) -> tuple[list[bytes], list[tuple]]:
         """One batch, rendered and framed (in a worker process, or in this one): its node objects dumped as
-        JSON, and what it says of each nested IRI node (``said``); NotStreamable where batches cannot do."""
+        JSON, and what it says of each nested IRI node (``nested``); NotStreamable where batches cannot do."""
         rendition = self.render(datasets, catalog)
         return [jsonld.dumped(obj) for obj in self.frame(rendition)], self.nested(rendition)
 
