@@ -104,19 +104,19 @@ class _Stream:
               progress: Progress) -> None:
         head = {"@context": reference if reference else self.document_context}
         batches = [self.datasets[start:start + batch_size] for start in range(0, len(self.datasets), batch_size)]
+        parts = ([None] if self.catalog is not None else []) + batches   # None: the catalogue's own object
         with progress.stage(f"Rendering {len(self.datasets):,} datasets", len(self.datasets)) as stage, \
                 jsonld.GraphWriter(handle, head) as writer:
-            if self.catalog is not None:
-                writer.write_dumped(self.check_nested_nodes(*self.batch([], self.catalog)))
-            rendered_batches = ordered_map(self.batch, batches, workers if len(batches) > 1 else 1)
-            for batch, rendered in zip(batches, rendered_batches):
+            rendered_parts = ordered_map(self.batch, parts, workers if len(batches) > 1 else 1)
+            for part, rendered in zip(parts, rendered_parts):
                 writer.write_dumped(self.check_nested_nodes(*rendered))
-                stage.advance(len(batch))
+                stage.advance(len(part or ()))
 
-    def batch(self, datasets: list[URIRef], catalog: URIRef | None = None) -> tuple[list[bytes], list[tuple]]:
-        """One batch, rendered and framed (in a worker process, or in this one): its node objects dumped as
-        JSON, and what it says of each nested IRI node (``nested``); NotStreamable where batches cannot do."""
-        rendition = self.render(datasets, catalog)
+    def batch(self, datasets: list[URIRef] | None) -> tuple[list[bytes], list[tuple]]:
+        """One batch (None: the catalogue), rendered and framed, in a worker process or in this one: its node
+        objects dumped as JSON, and what it says of each nested IRI node (``nested``); NotStreamable where
+        batches cannot do."""
+        rendition = self.render([], self.catalog) if datasets is None else self.render(datasets)
         return [jsonld.dumped(obj) for obj in self.frame(rendition)], self.nested(rendition)
 
     def render(self, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
