@@ -156,7 +156,6 @@ class _Slot:
     """How the values of one predicate are written: under which key, coerced how, nested or not."""
 
     key: str
-    term: Term | None
     coerce: str | None
     language: str | None    # the language a plain string is taken to have
     is_set: bool            # always an array
@@ -235,7 +234,7 @@ class Framer:
         slot = None
         if predicate != _TYPE:
             key, term = self.context.key(predicate)
-            slot = _Slot(key, term, term.coerce if term else None, self.context.language_of(term),
+            slot = _Slot(key, term.coerce if term else None, self.context.language_of(term),
                          term is not None and term.container == "@set", predicate in self.reference_only)
         self._slots[predicate] = slot
         return slot
