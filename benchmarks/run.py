@@ -11,7 +11,8 @@ across variants. Baselines (rdflib, pySHACL) run only up to ``--baseline-max`` d
 To add a workload (query, serve …): write its variants as functions ``(path) -> result`` in
 ``VARIANTS`` and list them in ``WORKLOADS``, each baseline (in ``BASELINES``) before the variants compared
 with it. The export workload's result is the SHA-256 of the bytes written, and its variants report the
-parts of their work (load: store and dataset list; render: walk and framing; write).
+parts of their work (load: store and dataset list; render: walks, framing and JSON text, on every CPU
+unless the variant says one process; write: the file).
 """
 
 import argparse
@@ -110,14 +111,15 @@ def _export_rdflib(path, profile):
     return _sha256(export([path], profile=profile))
 
 
-def _export_fast(path, profile, store):
-    """The streamed export, timed in parts: load (store and dataset list), render (walk and framing), write."""
+def _export_fast(path, profile, store, workers=0):
+    """The streamed export, timed in parts: load (store and dataset list), render (walks, framing and JSON
+    text, in ``workers`` processes: 0 is one per CPU), write (the file)."""
     from hckg import jsonld
     from hckg.export import write_export
     from hckg.progress import Progress
 
     started = time.perf_counter()
-    write = jsonld.GraphWriter.write
+    write = jsonld.GraphWriter.write_dumped
 
     def timed_write(self, objects):
         begun = time.perf_counter()
@@ -135,10 +137,10 @@ def _export_fast(path, profile, store):
             if label.startswith("Rendering"):
                 PHASES["render"] = time.perf_counter() - begun - PHASES.get("write", 0.0)
 
-    jsonld.GraphWriter.write = timed_write
+    jsonld.GraphWriter.write_dumped = timed_write
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "export.jsonld"
-        write_export(out, [path], profile=profile, store=store, progress=Timed())
+        write_export(out, [path], profile=profile, store=store, workers=workers, progress=Timed())
         return _sha256(out.read_bytes())
 
 
@@ -148,6 +150,10 @@ def export_rdflib_dcatap(path):
 
 def export_fast_memory_dcatap(path):
     return _export_fast(path, "dcat-ap", "memory")
+
+
+def export_fast_memory_dcatap_one_worker(path):
+    return _export_fast(path, "dcat-ap", "memory", workers=1)
 
 
 def export_fast_disk_dcatap(path):
@@ -162,6 +168,10 @@ def export_fast_memory_schemaorg(path):
     return _export_fast(path, "schemaorg", "memory")
 
 
+def export_fast_memory_schemaorg_one_worker(path):
+    return _export_fast(path, "schemaorg", "memory", workers=1)
+
+
 def export_fast_disk_schemaorg(path):
     return _export_fast(path, "schemaorg", "disk")
 
@@ -170,7 +180,8 @@ VARIANTS = {f.__name__: f for f in (rdflib_load, store_in_memory, store_on_disk,
                                      validate_fast_memory, validate_fast_disk, validate_jena,
                                      export_rdflib_dcatap, export_fast_memory_dcatap, export_fast_disk_dcatap,
                                      export_rdflib_schemaorg, export_fast_memory_schemaorg,
-                                     export_fast_disk_schemaorg)}
+                                     export_fast_disk_schemaorg, export_fast_memory_dcatap_one_worker,
+                                     export_fast_memory_schemaorg_one_worker)}
 
 
 @dataclass(frozen=True)
@@ -196,9 +207,12 @@ WORKLOADS = {
     ],
     "export": [  # JSON-LD; the result is the SHA-256 of the bytes, which must agree across variants
         Variant("dcat-ap: rdflib graph, framed whole (baseline)", "export_rdflib_dcatap"),
+        Variant("dcat-ap: streamed from the in-memory store, one process", "export_fast_memory_dcatap_one_worker"),
         Variant("dcat-ap: streamed from the in-memory store", "export_fast_memory_dcatap"),
         Variant("dcat-ap: streamed from the on-disk store, warm", "export_fast_disk_dcatap", cache="warm"),
         Variant("schemaorg: rdflib graph, framed whole (baseline)", "export_rdflib_schemaorg"),
+        Variant("schemaorg: streamed from the in-memory store, one process",
+                "export_fast_memory_schemaorg_one_worker"),
         Variant("schemaorg: streamed from the in-memory store", "export_fast_memory_schemaorg"),
         Variant("schemaorg: streamed from the on-disk store, warm", "export_fast_disk_schemaorg", cache="warm"),
     ],

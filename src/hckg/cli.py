@@ -214,8 +214,11 @@ def health_namespace_option(command):
 @click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
               help="JSON-LD: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR; "
                    "auto: memory when the catalogue fits comfortably.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="JSON-LD: processes rendering batches of datasets; 0: one per CPU (fewer with an "
+                   "in-memory store when memory is short: each worker may copy the store).")
 @reports_errors
-def export(data, fmt, profile, datasets, context, health_namespace, base, output, where):
+def export(data, fmt, profile, datasets, context, health_namespace, base, output, where, workers):
     """Export the catalogue (or some datasets) in a profile and an RDF format.
 
     \b
@@ -239,7 +242,8 @@ def export(data, fmt, profile, datasets, context, health_namespace, base, output
         return save(output, export_markdown(data))
     fmt = format_for_output(fmt, output).name
     write_export(output, data, profile=profile, fmt=fmt, datasets=datasets, context=context,
-                 health_namespace=health_namespace, base=base, store=where, progress=terminal_progress())
+                 health_namespace=health_namespace, base=base, store=where, workers=workers,
+                 progress=terminal_progress())
 
 
 @cli.command()

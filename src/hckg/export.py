@@ -24,7 +24,8 @@ from hckg.namespaces import DCAT, DEFAULT_BASE
 from hckg.profiles import DEFAULT_NAMESPACE, DEFAULT_PROFILE, ProfileGraph, get_profile
 from hckg.profiles.base import Profile
 from hckg.progress import NO_PROGRESS, Progress
-from hckg.store import open_store
+from hckg.fork_pool import usable_cpus
+from hckg.store import available_memory, open_store, resident_memory
 from hckg.store_source import StoreSource
 
 
@@ -114,28 +115,40 @@ def export(paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE
 def write_export(output: str | Path, paths: Iterable[str] | None = None, *, profile: str = DEFAULT_PROFILE,
                  fmt: str = "jsonld", datasets: Iterable[str] = (), context: str | None = None,
                  health_namespace: str = DEFAULT_NAMESPACE, base: str = DEFAULT_BASE, store: str = "auto",
-                 batch_size: int = BATCH_DATASETS, progress: Progress = NO_PROGRESS) -> str | None:
+                 batch_size: int = BATCH_DATASETS, workers: int = 0, progress: Progress = NO_PROGRESS) -> str | None:
     """Export to ``output`` (``-`` is stdout), atomically, as ``export`` would.
 
     JSON-LD at the default base is read from the catalogue's store (``store``: memory, disk or auto, see
-    ``open_store``) and, for the whole catalogue, streamed in batches (``hckg.export_stream``); the other
-    formats and a moved ``base`` go through the rdflib graph. Returns why a streamed export was framed
-    whole instead, if it was.
+    ``open_store``) and, for the whole catalogue, streamed in batches (``hckg.export_stream``) rendered by
+    ``workers`` processes (0: one per usable CPU, fewer for an in-memory store where memory is short, see
+    ``affordable_workers``); the other formats and a moved ``base`` go through the rdflib graph. Returns
+    why a streamed export was framed whole instead, if it was.
     """
     chosen = get_profile(profile, health_namespace=health_namespace)
     if rdf_format(fmt).name != "jsonld" or base != DEFAULT_BASE:
         save(output, export(paths, profile=profile, fmt=fmt, datasets=datasets, context=context,
                             health_namespace=health_namespace, base=base))
         return None
-    source = StoreSource(open_store(list(paths) if paths else None, where=store, progress=progress))
+    catalogue = open_store(list(paths) if paths else None, where=store, progress=progress)
+    source = StoreSource(catalogue)
     selected, catalog = plan(source, chosen, datasets)
+    if workers == 0 and catalogue.location is None:
+        workers = affordable_workers()
     document = jsonld.load_context(chosen.context_name, health_namespace)
     try:
         with atomic_output(output) as handle:
             return stream_jsonld(handle, source, chosen, selected, catalog, document,
-                                 context or chosen.context_reference, batch_size=batch_size, progress=progress)
+                                 context or chosen.context_reference, batch_size=batch_size, workers=workers,
+                                 progress=progress)
     except OSError as exc:
         raise UsageError(f"-o {output}: cannot write: {exc.strerror}; choose a writable file or - for stdout") from None
+
+
+def affordable_workers() -> int:
+    """Workers for an export from an in-memory store: one per usable CPU while memory lasts. Each worker
+    comes to hold its own copy of the store pages it reads (pyoxigraph's reads write to them), so each may
+    need as much memory as this process holds now."""
+    return max(1, min(usable_cpus(), available_memory() // max(resident_memory(), 1)))
 
 
 def save(path: str | Path, content: bytes) -> None:

@@ -17,8 +17,13 @@ fast to load, but held in memory whole). That fallback is taken
   it and comes in two batches, when a node is reached from no top-level node, or when a dataset
   described from another batch (a series, by its members) gets more there than its own description says.
 
-Memory: one batch's renditions, the store view's bounded cache, and two integers per nested IRI node
-(distributions, records, agents, concepts) for the check across batches.
+Batches are rendered on every core (``hckg.fork_pool``): worker processes forked once the store is ready
+each render, frame and dump a batch; this process writes the batches in order and keeps the checks across
+batches, so the bytes do not depend on the number of workers.
+
+Memory: a few batches' renditions (two per worker at most), the store view's bounded cache in each
+worker, and two integers per nested IRI node (distributions, records, agents, concepts) for the check
+across batches.
 """
 
 from collections import OrderedDict
@@ -28,6 +33,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from hckg import jsonld
+from hckg.fork_pool import ordered_map
 from hckg.profiles.base import Profile, ProfileGraph
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store_source import StoreSource
@@ -45,9 +51,11 @@ class NotStreamable(Exception):
 
 def stream_jsonld(handle: BinaryIO, source: StoreSource, profile: Profile, datasets: list[URIRef],
                   catalog: URIRef | None, context: dict, reference: str | None, *,
-                  batch_size: int = BATCH_DATASETS, progress: Progress = NO_PROGRESS) -> str | None:
+                  batch_size: int = BATCH_DATASETS, workers: int = 0,
+                  progress: Progress = NO_PROGRESS) -> str | None:
     """Write the framed JSON-LD document of ``datasets`` (and ``catalog``) to ``handle`` (seekable).
 
+    ``workers``: processes rendering batches (0: one per usable CPU; 1: this process only).
     Returns None when it was streamed, else why the whole rendition was framed at once.
     """
     catalog = catalog if profile.catalog_kind else None
@@ -56,7 +64,8 @@ def stream_jsonld(handle: BinaryIO, source: StoreSource, profile: Profile, datas
     if len(roots) >= 2 and reason is None:
         start = handle.tell()
         try:
-            _Stream(source, profile, datasets, catalog, context).write(handle, reference, batch_size, progress)
+            _Stream(source, profile, datasets, catalog, context).write(handle, reference, batch_size, workers,
+                                                                       progress)
             return None
         except NotStreamable as exc:
             reason = str(exc)
@@ -91,16 +100,24 @@ class _Stream:
         self.described: dict[int, int] = {}
         self._alone: OrderedDict[URIRef, set] = OrderedDict()
 
-    def write(self, handle: BinaryIO, reference: str | None, batch_size: int, progress: Progress) -> None:
+    def write(self, handle: BinaryIO, reference: str | None, batch_size: int, workers: int,
+              progress: Progress) -> None:
         head = {"@context": reference if reference else self.document_context}
+        batches = [self.datasets[start:start + batch_size] for start in range(0, len(self.datasets), batch_size)]
+        parts = ([None] if self.catalog is not None else []) + batches   # None: the catalogue's own object
         with progress.stage(f"Rendering {len(self.datasets):,} datasets", len(self.datasets)) as stage, \
                 jsonld.GraphWriter(handle, head) as writer:
-            if self.catalog is not None:
-                writer.write(self.frame(self.render([], self.catalog)))
-            for start in range(0, len(self.datasets), batch_size):
-                batch = self.datasets[start:start + batch_size]
-                writer.write(self.frame(self.render(batch)))
-                stage.advance(len(batch))
+            rendered_parts = ordered_map(self.batch, parts, workers if len(batches) > 1 else 1)
+            for part, rendered in zip(parts, rendered_parts):
+                writer.write_dumped(self.check_nested_nodes(*rendered))
+                stage.advance(len(part or ()))
+
+    def batch(self, datasets: list[URIRef] | None) -> tuple[list[bytes], list[tuple]]:
+        """One batch (None: the catalogue), rendered and framed, in a worker process or in this one: its node
+        objects dumped as JSON, and what it says of each nested IRI node (``nested``); NotStreamable where
+        batches cannot do."""
+        rendition = self.render([], self.catalog) if datasets is None else self.render(datasets)
+        return [jsonld.dumped(obj) for obj in self.frame(rendition)], self.nested(rendition)
 
     def render(self, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
         return self.profile.render(self.source, datasets, catalog, self.selected, SubjectGraph())
@@ -114,7 +131,6 @@ class _Stream:
             raise NotStreamable("a blank node is nested in more than one place (it needs a _:b label)")
         for node in framer.unwritten():
             self.check_described_elsewhere(node, rendition)
-        self.check_nested_nodes(rendition)
         return objects
 
     def check_described_elsewhere(self, node: Node, rendition: ProfileGraph) -> None:
@@ -136,20 +152,28 @@ class _Stream:
         self._alone.move_to_end(dataset)
         return self._alone[dataset]
 
-    def check_nested_nodes(self, rendition: ProfileGraph) -> None:
+    def check_nested_nodes(self, dumped: list[bytes], nested: list[tuple]) -> list[bytes]:
         """A nested IRI node is nested whole wherever it is referenced: each batch must say the same of it,
-        and one with blank nodes below (which would then be nested twice) must come in one batch only."""
-        graph = rendition.graph
-        for node in set(graph.subjects()):
-            if isinstance(node, BNode) or node in self.top:
-                continue
-            said = frozenset(graph.predicate_objects(node))
-            key, digest = hash(str(node)), hash(said)
+        and one with blank nodes below (which would then be nested twice) must come in one batch only.
+        Checked here, in batch order, for the batches the workers rendered; returns ``dumped``."""
+        for node, key, digest, has_blank_nodes in nested:
             seen = self.described.get(key)
             if seen is None:
                 self.described[key] = digest
                 continue
             if seen != digest:
                 raise NotStreamable(f"{node} is described differently from different datasets")
-            if any(isinstance(o, BNode) for _p, o in said):
+            if has_blank_nodes:
                 raise NotStreamable(f"{node}, with blank nodes below it, is nested in more than one batch")
+        return dumped
+
+    def nested(self, rendition: ProfileGraph) -> list[tuple]:
+        """What ``rendition`` says of each nested IRI node: (node, hash of its IRI, hash of what is said,
+        whether blank nodes hang below it)."""
+        graph, found = rendition.graph, []
+        for node in graph.subjects():
+            if isinstance(node, BNode) or node in self.top:
+                continue
+            said = frozenset(graph.predicate_objects(node))
+            found.append((str(node), hash(str(node)), hash(said), any(isinstance(o, BNode) for _p, o in said)))
+        return found

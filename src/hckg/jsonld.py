@@ -9,7 +9,7 @@ processor will find it again, which the tests check by expanding exports with py
 
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -20,15 +20,16 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from hckg.namespaces import DEFAULT_BASE, HEALTHDCATAP
+from hckg.subject_graph import SubjectGraph
 
 CONTEXT_URL = DEFAULT_BASE + "context.jsonld"   # where the hckg context is served
 SCHEMA_ORG = "https://schema.org/"              # the context Google expects schema.org JSON-LD to cite
 SCHEMA_ORG_URLS = ("https://schema.org/", "https://schema.org", "http://schema.org/", "http://schema.org")
 
-_INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
-# rdflib looks RDF.x and XSD.x up on every use: the framer's hot loop uses these instead
-_TYPE, _JSON = RDF.type, RDF.JSON
-_STRING, _BOOLEAN, _INTEGER = XSD.string, XSD.boolean, XSD.integer
+# datatypes as plain strings: the framer's hot loop compares them (rdflib's own terms compare slowly)
+_INTEGERS = {str(t) for t in (XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long)}
+_JSON, _STRING, _BOOLEAN, _INTEGER = str(RDF.JSON), str(XSD.string), str(XSD.boolean), str(XSD.integer)
+_TYPE = RDF.type   # rdflib looks RDF.x up on every use
 _KEY_ORDER = {"name": 0, "title": 0, "prefLabel": 1, "description": 2}
 _UNSET = object()
 
@@ -80,6 +81,7 @@ class Context:
         self.by_iri: dict[str, Term] = {}
         for term in sorted(self.terms.values(), key=lambda t: t.name):
             self.by_iri.setdefault(term.iri, term)
+        self._compacted: dict[str, str] = {}   # compact(), remembered: a document uses few IRIs there
 
     def expand(self, value: str) -> str:
         prefix, sep, suffix = value.partition(":")
@@ -91,6 +93,12 @@ class Context:
 
     def compact(self, iri: str) -> str:
         """A vocabulary-relative IRI as short as the context allows: a term, a @vocab suffix, prefix:suffix."""
+        found = self._compacted.get(iri)
+        if found is None:
+            found = self._compacted[iri] = self._compact(iri)
+        return found
+
+    def _compact(self, iri: str) -> str:
         term = self.by_iri.get(iri)
         if term is not None and term.coerce is None and term.container is None:
             return term.name
@@ -120,21 +128,66 @@ def _sort_key(value) -> tuple:
     return (1, json.dumps(value, sort_keys=True))
 
 
+@lru_cache(maxsize=4096)
+def _key_order(key: str) -> tuple:
+    """Where a key goes in a node object: names and titles first, then labels, descriptions, the rest."""
+    return (_KEY_ORDER.get(key, 9), key)
+
+
+def _sort_head(value) -> tuple:
+    """The start of ``_sort_key``, without the costly dump of a node object."""
+    if isinstance(value, str):
+        return (0, value)
+    if isinstance(value, dict):
+        return (2, str(value.get("@id", "")))
+    return (1, json.dumps(value, sort_keys=True))
+
+
+def _sorted_values(values: list) -> list:
+    """``sorted(values, key=_sort_key)``; where the heads of the keys differ they alone decide."""
+    heads = [_sort_head(v) for v in values]
+    if len(set(heads)) < len(heads):
+        return sorted(values, key=_sort_key)
+    return [values[i] for i in sorted(range(len(values)), key=heads.__getitem__)]
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """How the values of one predicate are written: under which key, coerced how, nested or not."""
+
+    key: str
+    coerce: str | None
+    language: str | None    # the language a plain string is taken to have
+    is_set: bool            # always an array
+    reference: bool         # IRIs written as references, never nested
+
+
 class Framer:
-    """Writes a graph as framed node objects: roots on top, what they point to nested inside."""
+    """Writes a graph as framed node objects: roots on top, what they point to nested inside.
+
+    ``graph`` is a ``SubjectGraph`` (read directly) or an rdflib ``Graph``. Terms are rdflib's own classes,
+    so ``type(x) is BNode`` says what ``isinstance`` would, without its cost in the hot loop.
+    """
 
     def __init__(self, graph: Graph, context: Context, roots: list[URIRef], reference_only: frozenset,
                  root_set: frozenset | None = None):
         self.graph = graph
+        if isinstance(graph, SubjectGraph):
+            self._description, self._describes = graph.description, graph.describes
+        else:
+            self._description = lambda subject: _grouped(graph.predicate_objects(subject))
+            self._describes = lambda node: (node, None, None) in graph
         self.context = context
         self.roots = list(roots)
         self.root_set = set(roots) if root_set is None else root_set   # nodes never nested (top-level objects)
         self.reference_only = reference_only
-        incoming = Counter(o for o in graph.objects() if isinstance(o, BNode))
+        incoming = Counter(o for o in graph.objects() if type(o) is BNode)
         self.shared_bnodes = {b for b, n in incoming.items() if n != 1}
         self.bnode_ids: dict[BNode, str] = {}
-        self.embeds: Counter = Counter()
+        self.embeds: dict[Node, int] = {}   # times each node was written
         self.written: set[Node] = set()
+        self._open: set[Node] = set()   # the nodes being written: the path from the top-level node
+        self._slots: dict[URIRef, _Slot | None] = {}
 
     def frame(self, leftovers: bool = True, dry_run: bool = True) -> list[dict]:
         """The roots' node objects, then (``leftovers``) those of nodes no root reached.
@@ -158,12 +211,12 @@ class Framer:
         return {s for s in self.graph.subjects() if s not in self.written}
 
     def _all_objects(self, leftovers: bool) -> list[dict]:
-        objects = [self._node(root, ()) for root in self.roots]
+        objects = [self._node(root, True) for root in self.roots]
         while leftovers:   # nodes described but reached from no root (or only by reference)
             left = sorted(self.unwritten(), key=self._order)
             if not left:
                 break
-            objects.extend(self._node(s, ()) for s in left)
+            objects.extend(self._node(s, True) for s in left)
         return objects
 
     def _order(self, node: Node) -> tuple:
@@ -174,67 +227,100 @@ class Framer:
             return self.bnode_ids.setdefault(node, f"_:b{len(self.bnode_ids)}")
         return str(node)
 
-    def _node(self, subject: Node, path: tuple) -> dict:
-        self.written.add(subject)
-        self.embeds[subject] += 1
-        obj: dict = {}
-        if isinstance(subject, URIRef) or subject in self.shared_bnodes or not path:
-            obj["@id"] = self._id(subject)
-        types = sorted(self.context.compact(str(t)) for t in self.graph.objects(subject, _TYPE))
-        if types:
-            obj["@type"] = types[0] if len(types) == 1 else types
-        values: dict[str, list] = defaultdict(list)
-        terms: dict[str, Term | None] = {}
-        for predicate, value in self.graph.predicate_objects(subject):
-            if predicate == _TYPE:
-                continue
+    def _slot(self, predicate: URIRef) -> _Slot | None:
+        """How ``predicate``'s values are written (None: rdf:type, written as ``@type``)."""
+        if predicate in self._slots:
+            return self._slots[predicate]
+        slot = None
+        if predicate != _TYPE:
             key, term = self.context.key(predicate)
-            terms[key] = term
-            values[key].append(self._value(term, predicate, value, path + (subject,)))
-        for key in sorted(values, key=lambda k: (_KEY_ORDER.get(k, 9), k)):
-            items = values[key] if len(values[key]) == 1 else sorted(values[key], key=_sort_key)
-            term = terms[key]
-            obj[key] = items if len(items) > 1 or (term is not None and term.container == "@set") else items[0]
+            slot = _Slot(key, term.coerce if term else None, self.context.language_of(term),
+                         term is not None and term.container == "@set", predicate in self.reference_only)
+        self._slots[predicate] = slot
+        return slot
+
+    def _node(self, subject: Node, top: bool) -> dict:
+        self.written.add(subject)
+        self.embeds[subject] = self.embeds.get(subject, 0) + 1
+        obj: dict = {}
+        if type(subject) is not BNode or subject in self.shared_bnodes or top:
+            obj["@id"] = self._id(subject)
+        said = self._description(subject)
+        types = said.get(_TYPE)
+        if types:
+            compact = self.context.compact
+            names = sorted(compact(str(t)) for t in types)
+            obj["@type"] = names[0] if len(names) == 1 else names
+        values: dict[str, list] = {}
+        slots: dict[str, _Slot] = {}
+        self._open.add(subject)
+        for predicate, objects in said.items():
+            slot = self._slot(predicate)
+            if slot is None:
+                continue
+            found = values.get(slot.key)
+            if found is None:
+                found = values[slot.key] = []
+            slots[slot.key] = slot
+            for value in objects:
+                found.append(self._value(slot, value))
+        self._open.discard(subject)
+        for key in sorted(values, key=_key_order) if len(values) > 1 else values:
+            items = values[key]
+            if len(items) > 1:
+                obj[key] = _sorted_values(items)
+            else:
+                obj[key] = items if slots[key].is_set else items[0]
         return obj
 
-    def _value(self, term: Term | None, predicate: URIRef, value: Node, path: tuple):
-        if isinstance(value, Literal):
-            return self._literal(term, value)
-        embed = (predicate not in self.reference_only and value not in path and value not in self.root_set
-                 and (value, None, None) in self.graph
-                 and (isinstance(value, URIRef) or value not in self.shared_bnodes or value not in self.written))
-        if embed:
-            return self._node(value, path)
-        if isinstance(value, BNode):
+    def _value(self, slot: _Slot, value: Node):
+        kind = type(value)
+        if kind is Literal:
+            return self._literal(slot, value)
+        if (not slot.reference and value not in self._open and value not in self.root_set
+                and self._describes(value)
+                and (kind is not BNode or value not in self.shared_bnodes or value not in self.written)):
+            return self._node(value, False)
+        if kind is BNode:
             return {"@id": self._id(value)}
-        if term is not None and term.coerce == "@id":
+        if slot.coerce == "@id":
             return str(value)
-        if term is not None and term.coerce == "@vocab":
+        if slot.coerce == "@vocab":
             return self.context.compact(str(value))
         return {"@id": str(value)}
 
-    def _literal(self, term: Term | None, literal: Literal):
+    def _literal(self, slot: _Slot, literal: Literal):
         text = str(literal)
-        coerce = term.coerce if term else None
-        if literal.language:
-            if coerce is None and self.context.language_of(term) == literal.language:
+        coerce = slot.coerce
+        language = literal.language
+        if language:
+            if coerce is None and slot.language == language:
                 return text
-            return {"@value": text, "@language": literal.language}
-        datatype = literal.datatype or _STRING
+            return {"@value": text, "@language": language}
+        datatype = literal.datatype
+        datatype = _STRING if datatype is None else str(datatype)
         if coerce == "@json" and datatype == _JSON:
             return json.loads(text)
-        if coerce is not None and coerce == str(datatype):
+        if coerce is not None and coerce == datatype:
             return int(text) if datatype in _INTEGERS and _canonical_integer(text) else text
         if coerce is None:
             if datatype == _STRING:
-                return text if self.context.language_of(term) is None else {"@value": text}
+                return text if slot.language is None else {"@value": text}
             if datatype == _BOOLEAN and text in ("true", "false"):
                 return text == "true"
             if datatype == _INTEGER and _canonical_integer(text):
                 return int(text)
         if datatype == _STRING:
             return {"@value": text}
-        return {"@value": text, "@type": self.context.compact(str(datatype))}
+        return {"@value": text, "@type": self.context.compact(datatype)}
+
+
+def _grouped(pairs) -> dict:
+    """(predicate, object) pairs as predicate -> objects."""
+    said: dict = {}
+    for predicate, obj in pairs:
+        said.setdefault(predicate, []).append(obj)
+    return said
 
 
 def _canonical_integer(text: str) -> bool:
@@ -280,8 +366,12 @@ class GraphWriter:
         return self
 
     def write(self, objects: list[dict]) -> None:
+        self.write_dumped([dumped(obj) for obj in objects])
+
+    def write_dumped(self, objects: list[bytes]) -> None:
+        """Write node objects already dumped by ``dumped``."""
         for obj in objects:
-            self.handle.write((b",\n    " if self.count else b"    ") + _dumped(obj).replace(b"\n", b"\n    "))
+            self.handle.write((b",\n    " if self.count else b"    ") + obj.replace(b"\n", b"\n    "))
             self.count += 1
 
     def __exit__(self, *exc) -> None:
@@ -289,7 +379,7 @@ class GraphWriter:
             self.handle.write(self.closing.encode("utf-8"))
 
 
-def _dumped(obj: dict) -> bytes:
+def dumped(obj: dict) -> bytes:
     """``json.dumps(obj, indent=2, ensure_ascii=False)`` in UTF-8, by orjson where it can (same bytes, faster)."""
     try:
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2)

@@ -172,12 +172,25 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk",
 def fits_in_memory(files: list[Path]) -> bool:
     """Whether an in-memory store of ``files`` would take under half the memory available now."""
     needed = MEMORY_PER_INPUT_BYTE * sum(path.stat().st_size for path in files)
+    return needed < available_memory() / 2
+
+
+def available_memory() -> int:
+    """Bytes of memory available now (without swapping)."""
     try:
         with open("/proc/meminfo") as meminfo:
-            available = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+            return next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
     except (OSError, StopIteration):
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return needed < available / 2
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def resident_memory() -> int:
+    """Bytes of memory this process holds now (its RSS)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
 
 
 def is_kept(term) -> bool:

@@ -8,8 +8,6 @@ are used instead. What the store says about a subject is read once and kept in a
 shared nodes (publishers, concepts, themes) are read from the store only now and then.
 """
 
-from collections import defaultdict
-
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -42,6 +40,7 @@ class StoreSource:
         self.cache_subjects = cache_subjects
         self._cache: dict[Node, dict[URIRef, list[Node]]] = {}
         self._terms: dict = {}
+        self._predicates: dict[ox.NamedNode, tuple[URIRef, bool]] = {}   # predicate -> (its IRI, kept literals?)
 
     # --- one subject at a time (cached) --------------------------------------------------------------
     def description(self, subject: Node) -> dict[URIRef, list[Node]]:
@@ -49,17 +48,26 @@ class StoreSource:
         found = self._cache.get(subject)
         if found is not None:
             return found
-        found = defaultdict(list)
-        node, kept, term = to_oxigraph(subject), False, self.term
+        found = {}
+        node, kept, term, predicates = to_oxigraph(subject), False, self.term, self._predicates
         for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
-            if quad.predicate.value in self.kept and _rewritten(quad.object):
+            predicate = predicates.get(quad.predicate)
+            if predicate is None:
+                predicate = predicates[quad.predicate] = (URIRef(quad.predicate.value),
+                                                          quad.predicate.value in self.kept)
+            iri, may_be_kept = predicate
+            obj = quad.object
+            if may_be_kept and _rewritten(obj):
                 kept = True
                 continue
-            found[term(quad.predicate)].append(term(quad.object))
+            objects = found.get(iri)
+            if objects is None:
+                found[iri] = [term(obj)]
+            else:
+                objects.append(term(obj))
         if kept:
             for quad in self.store.quads_for_pattern(node, None, None, _SIDE):
-                found[term(quad.predicate)].append(term(quad.object))
-        found = dict(found)
+                found.setdefault(predicates[quad.predicate][0], []).append(term(quad.object))
         if len(self._cache) >= self.cache_subjects:   # forget the oldest
             del self._cache[next(iter(self._cache))]
         self._cache[subject] = found

@@ -45,7 +45,18 @@ class SubjectGraph:
     def objects(self, subject=None, predicate=None):
         if subject is not None and predicate is not None:
             return iter(self._subjects.get(subject, {}).get(predicate, ()))
+        if subject is None and predicate is None:
+            return (obj for predicates in self._subjects.values() for objects in predicates.values()
+                    for obj in objects)
         return (obj for _s, _p, obj in self.triples((subject, predicate, None)))
+
+    def description(self, subject) -> dict:
+        """What the graph says of ``subject``: predicate -> set of objects (not to be changed)."""
+        return self._subjects.get(subject, _NOTHING)
+
+    def describes(self, subject) -> bool:
+        """Whether ``subject`` is the subject of a triple."""
+        return subject in self._subjects
 
     def predicate_objects(self, subject):
         for predicate, objects in self._subjects.get(subject, {}).items():
@@ -61,3 +72,6 @@ class SubjectGraph:
                 for o in predicates.get(p, ()):
                     if obj is None or o == obj:
                         yield s, p, o
+
+
+_NOTHING: dict = {}

@@ -66,6 +66,9 @@ class Walk:
             for prefix, namespace in profile.prefixes.items():
                 out.bind(prefix, namespace, override=True, replace=True)
         self.out = out
+        # what the source says of a node, predicate -> objects: the store view keeps one ready (``description``)
+        self._description = getattr(source, "description", None) or self._graph_description
+        self._keeps = type(profile).keep is not Profile.keep   # whether the profile filters values
         self._queue: deque[tuple[str, Node]] = deque()
         self._seen: set[tuple[str, Node]] = set()
         self._labels: dict[BNode, BNode] = {}
@@ -81,10 +84,15 @@ class Walk:
 
     def emit(self, subject: Node, predicate: URIRef, obj: Node) -> None:
         """Add a triple; catalogue blank nodes are relabelled from their place and content."""
-        subject = self._term(subject)
-        if isinstance(obj, BNode) and obj not in self._labels:
-            self._labels[obj] = BNode("b" + _sha(f"{subject.n3()} {predicate.n3()} {self._digest(obj)}")[:20])
-        self.out.add((subject, predicate, self._term(obj)))
+        # terms are rdflib's own classes (no parser or store view makes subclasses), so ``type(x) is BNode``
+        # says what ``isinstance`` would, without its cost on the hot path
+        if type(subject) is BNode:
+            subject = self._term(subject)
+        if type(obj) is BNode:
+            if obj not in self._labels:
+                self._labels[obj] = BNode("b" + _sha(f"{subject.n3()} {predicate.n3()} {self._digest(obj)}")[:20])
+            obj = self._labels[obj]
+        self.out.add((subject, predicate, obj))
 
     def run(self) -> Graph:
         while self._queue:
@@ -95,7 +103,10 @@ class Walk:
     # --- internals -------------------------------------------------------------------------------
     def _term(self, node: Node) -> Node:
         if isinstance(node, BNode):
-            return self._labels.setdefault(node, BNode("b" + _sha(self._digest(node))[:20]))
+            label = self._labels.get(node)
+            if label is None:
+                label = self._labels[node] = BNode("b" + _sha(self._digest(node))[:20])
+            return label
         return node
 
     def _digest(self, node: BNode, visiting: frozenset = frozenset()) -> str:
@@ -113,36 +124,45 @@ class Walk:
         self._digests[node] = digest
         return digest
 
+    def _graph_description(self, node: Node) -> dict[URIRef, list[Node]]:
+        """What an rdflib graph says of ``node``: predicate -> objects."""
+        said: dict[URIRef, list[Node]] = {}
+        for predicate, obj in self.source.predicate_objects(node):
+            said.setdefault(predicate, []).append(obj)
+        return said
+
     def _describe(self, kind: str, node: Node) -> None:
         profile = self.profile
         spec = profile.nodes[kind]
-        origins = [self.source]
-        if spec.vocabulary and isinstance(node, URIRef) and (node, _PREF_LABEL, None) not in self.source:
+        said = self._description(node)
+        if spec.vocabulary and isinstance(node, URIRef) and not said.get(_PREF_LABEL):
             vocabulary = profile.vocabularies.graph_for(str(node))
-            if vocabulary is not None:
-                origins.append(vocabulary)
-
-        def facts(predicate):
-            found = {o for origin in origins for o in origin.objects(node, predicate)}
-            return sorted(found, key=_order) if len(found) > 1 else found
-
-        for cls in facts(_TYPE):
-            if cls in spec.classes:
-                self.emit(node, _TYPE, spec.classes[cls])
+            if vocabulary is not None:   # what the vocabulary extract says besides
+                said = {p: list(o) for p, o in said.items()}
+                for predicate, obj in vocabulary.predicate_objects(node):
+                    said.setdefault(predicate, []).append(obj)
+        emit = self.emit
+        classes = spec.classes
+        for cls in _ordered(said.get(_TYPE, ())):
+            if cls in classes:
+                emit(node, _TYPE, classes[cls])
         for cls in spec.types:
-            self.emit(node, _TYPE, cls)
+            emit(node, _TYPE, cls)
         for fld in spec.fields:
-            for value in facts(fld.source):
-                if not profile.keep(self, kind, node, fld, value):
+            values = said.get(fld.source)
+            if not values:
+                continue
+            for value in _ordered(values):
+                if self._keeps and not profile.keep(self, kind, node, fld, value):
                     continue
                 if fld.value is not None:
                     value = fld.value(value)
                     if value is None:
                         continue
-                self.emit(node, fld.predicate, value)
-                if not isinstance(value, Literal):
+                emit(node, fld.predicate, value)
+                if type(value) is not Literal:
                     for cls in fld.types:
-                        self.emit(value, _TYPE, cls)
+                        emit(value, _TYPE, cls)
                     if fld.node:
                         self.follow(fld.node, value)
         profile.derive(self, kind, node)
@@ -153,6 +173,11 @@ _TYPE, _PREF_LABEL = RDF.type, SKOS.prefLabel   # rdflib looks RDF.x up on every
 
 def _order(term: Node) -> tuple:
     return (type(term).__name__, str(term))
+
+
+def _ordered(values: list[Node]):
+    """Distinct values in a fixed order (one value as it is)."""
+    return values if len(values) == 1 else sorted(set(values), key=_order)
 
 
 def _sha(text: str) -> str:

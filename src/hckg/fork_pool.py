@@ -1,0 +1,74 @@
+"""An ordered map over forked worker processes: how the streamed export renders its batches on every core.
+
+``ordered_map(function, items, workers)`` yields ``function(item)`` for each item, in the items' order,
+computed by ``workers`` processes forked from this one. Forking shares what this process has loaded (a
+pyoxigraph store, in memory or open on disk, and the caches in front of it) without pickling it: only the
+items and the results cross between processes. Shared pages stay shared only while nobody writes them:
+reading pyoxigraph's in-memory store writes to its pages, so each worker comes to hold a copy of the
+part it reads. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
+consumer is the slower side.
+
+Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and are terminated
+as soon as the consumer stops early or an item fails; the failure is raised in the parent as it was in
+the worker. With one worker, or where fork is unavailable, the items are mapped in this process.
+"""
+
+import ctypes
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+PR_SET_PDEATHSIG = 1   # prctl option: the signal a process gets when its parent dies
+
+_FUNCTION: Callable | None = None   # what forked workers run: set before the fork, inherited by the children
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def ordered_map(function: Callable, items: Iterable, workers: int = 0, in_flight: int | None = None) -> Iterator:
+    """``map(function, items)`` computed by ``workers`` forked processes (0: one per usable CPU), in order."""
+    workers = workers or usable_cpus()
+    if workers <= 1 or not can_fork():
+        yield from map(function, items)
+        return
+    in_flight = in_flight or 2 * workers
+    global _FUNCTION
+    _FUNCTION = function
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker,
+                                                      initargs=(os.getpid(),)) as pool:
+            pending: deque = deque()
+            for item in items:
+                pending.append(pool.apply_async(_call, (item,)))
+                if len(pending) >= in_flight:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:   # leaving the block (done, failed or abandoned) has terminated the workers
+        _FUNCTION = None
+
+
+def _call(item):
+    return _FUNCTION(item)
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):   # not Linux: no such guard
+        pass
+    if os.getppid() != parent:   # the parent died before prctl took effect
+        os._exit(1)

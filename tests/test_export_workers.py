@@ -1,0 +1,160 @@
+"""Streamed export on several cores (hckg.fork_pool): the same bytes as one process, no worker left behind."""
+
+import multiprocessing
+import os
+import signal
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from hckg import export as export_module
+from hckg import fork_pool
+from hckg.cli import cli
+from hckg.errors import HckgError
+from hckg.export import export, write_export
+from hckg.profiles import PROFILES
+
+from conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not fork_pool.can_fork(), reason="needs fork")
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    path = tmp_path_factory.mktemp("workers") / "generated-60.ttl"
+    with open(path, "w", encoding="utf-8") as out:
+        generate(60, out, invalid_percent=5.0, seed=11)
+    return path
+
+
+def exported(tmp_path, paths, profile, **options) -> bytes:
+    out = tmp_path / f"{profile}-{options.get('workers')}-{options.get('store')}.jsonld"
+    write_export(out, paths, profile=profile, **options)
+    return out.read_bytes()
+
+
+def no_workers_left() -> bool:
+    return multiprocessing.active_children() == []
+
+
+# --- the export ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+@pytest.mark.parametrize("store", ["memory", "disk"])
+def test_any_number_of_workers_writes_the_bytes_of_one_process(tmp_path, catalogue, profile, store):
+    one = exported(tmp_path, [catalogue], profile, batch_size=7, workers=1, store=store)
+    assert one == export([catalogue], profile=profile)
+    for workers in (2, 3):
+        assert exported(tmp_path, [catalogue], profile, batch_size=7, workers=workers, store=store) == one
+    assert no_workers_left()
+
+
+def test_a_fallback_found_in_a_worker_gives_the_whole_graph_bytes(tmp_path):
+    # in data/ one paper is a dataset's publication and another's landing page: batches disagree on it
+    out = tmp_path / "out.jsonld"
+    reason = write_export(out, None, profile="dcat-ap", batch_size=1, workers=2, store="memory")
+    assert reason is not None and "described differently" in reason
+    assert out.read_bytes() == export(profile="dcat-ap")
+    assert no_workers_left()
+
+
+def test_a_failure_in_a_worker_is_raised_and_keeps_the_existing_file(tmp_path, catalogue):
+    text = catalogue.read_text()
+    last = text.rindex('dct:description "')
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(text[:last] + 'dct:description "Too short.' + text[text.index('"@en', last):])
+    out = tmp_path / "export.jsonld"
+    out.write_bytes(b"previous export\n")
+    with pytest.raises(HckgError, match="dct:description"):
+        write_export(out, [broken], profile="schemaorg", batch_size=3, workers=2)
+    assert out.read_bytes() == b"previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "export.jsonld"]
+    assert no_workers_left()
+
+
+def test_an_in_memory_store_gets_fewer_workers_when_memory_is_short(monkeypatch):
+    monkeypatch.setattr(export_module, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(export_module, "resident_memory", lambda: 2 * 2**30)
+    monkeypatch.setattr(export_module, "available_memory", lambda: 5 * 2**30)
+    assert export_module.affordable_workers() == 2
+    monkeypatch.setattr(export_module, "available_memory", lambda: 2**30)
+    assert export_module.affordable_workers() == 1
+    monkeypatch.setattr(export_module, "available_memory", lambda: 64 * 2**30)
+    assert export_module.affordable_workers() == 4
+
+
+def test_cli_workers_option(tmp_path, catalogue):
+    out = tmp_path / "out.jsonld"
+    result = CliRunner().invoke(cli, ["export", "--data", str(catalogue), "--workers", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == export([catalogue])
+    result = CliRunner().invoke(cli, ["export", "--data", str(FIXTURES / "export" / "mini.ttl"), "--workers", "-1"])
+    assert result.exit_code == 2 and "--workers" in result.output
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+def square_in_worker(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def test_ordered_map_keeps_the_order_and_uses_other_processes():
+    results = list(fork_pool.ordered_map(square_in_worker, range(50), workers=2))
+    assert [square for square, _pid in results] == [n * n for n in range(50)]
+    assert os.getpid() not in {pid for _square, pid in results}
+    assert no_workers_left()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_worker_or_no_fork_maps_in_this_process(monkeypatch, workers):
+    if workers == 2:
+        monkeypatch.setattr(fork_pool, "can_fork", lambda: False)
+    assert list(fork_pool.ordered_map(square_in_worker, range(5), workers=workers)) == \
+        [(n * n, os.getpid()) for n in range(5)]
+
+
+def test_items_are_taken_only_a_few_ahead_of_the_consumer():
+    taken = []
+
+    def items():
+        for n in range(100):
+            taken.append(n)
+            yield n
+
+    results = fork_pool.ordered_map(square_in_worker, items(), workers=2, in_flight=3)
+    assert next(results)[0] == 0
+    assert len(taken) <= 3
+    results.close()
+    assert no_workers_left()
+
+
+def fail_on_three(n: int) -> int:
+    if n == 3:
+        raise HckgError(f"item {n} is bad")
+    return n
+
+
+def test_a_failing_item_is_raised_in_order_and_stops_the_workers():
+    seen = []
+    with pytest.raises(HckgError, match="item 3 is bad"):
+        for n in fork_pool.ordered_map(fail_on_three, range(20), workers=2):
+            seen.append(n)
+    assert seen == [0, 1, 2]
+    assert no_workers_left()
+
+
+def interrupted_self(n: int) -> int:
+    os.kill(os.getpid(), signal.SIGINT)   # Ctrl-C reaches every process of the terminal's group
+    return n
+
+
+def test_workers_ignore_ctrl_c_and_stop_when_the_parent_is_interrupted():
+    assert list(fork_pool.ordered_map(interrupted_self, range(4), workers=2)) == [0, 1, 2, 3]
+    with pytest.raises(KeyboardInterrupt):
+        for _n in fork_pool.ordered_map(square_in_worker, range(100), workers=2):
+            raise KeyboardInterrupt
+    assert no_workers_left()
