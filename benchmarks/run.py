@@ -27,6 +27,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -144,44 +145,21 @@ def _export_fast(path, profile, store, workers=0):
         return _sha256(out.read_bytes())
 
 
-def export_rdflib_dcatap(path):
-    return _export_rdflib(path, "dcat-ap")
-
-
-def export_fast_memory_dcatap(path):
-    return _export_fast(path, "dcat-ap", "memory")
-
-
-def export_fast_memory_dcatap_one_worker(path):
-    return _export_fast(path, "dcat-ap", "memory", workers=1)
-
-
-def export_fast_disk_dcatap(path):
-    return _export_fast(path, "dcat-ap", "disk")
-
-
-def export_rdflib_schemaorg(path):
-    return _export_rdflib(path, "schemaorg")
-
-
-def export_fast_memory_schemaorg(path):
-    return _export_fast(path, "schemaorg", "memory")
-
-
-def export_fast_memory_schemaorg_one_worker(path):
-    return _export_fast(path, "schemaorg", "memory", workers=1)
-
-
-def export_fast_disk_schemaorg(path):
-    return _export_fast(path, "schemaorg", "disk")
+def _export_variants() -> dict:
+    """The export workload's variants by name: per profile, the rdflib baseline and the streamed export from
+    the in-memory store (on every CPU, and in one process) and from the on-disk store."""
+    variants = {}
+    for profile, name in (("dcat-ap", "dcatap"), ("schemaorg", "schemaorg")):
+        variants[f"export_rdflib_{name}"] = partial(_export_rdflib, profile=profile)
+        variants[f"export_fast_memory_{name}"] = partial(_export_fast, profile=profile, store="memory")
+        variants[f"export_fast_memory_{name}_one_worker"] = partial(_export_fast, profile=profile, store="memory",
+                                                                   workers=1)
+        variants[f"export_fast_disk_{name}"] = partial(_export_fast, profile=profile, store="disk")
+    return variants
 
 
 VARIANTS = {f.__name__: f for f in (rdflib_load, store_in_memory, store_on_disk, validate_pyshacl,
-                                     validate_fast_memory, validate_fast_disk, validate_jena,
-                                     export_rdflib_dcatap, export_fast_memory_dcatap, export_fast_disk_dcatap,
-                                     export_rdflib_schemaorg, export_fast_memory_schemaorg,
-                                     export_fast_disk_schemaorg, export_fast_memory_dcatap_one_worker,
-                                     export_fast_memory_schemaorg_one_worker)}
+                                     validate_fast_memory, validate_fast_disk, validate_jena)} | _export_variants()
 
 
 @dataclass(frozen=True)
