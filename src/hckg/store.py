@@ -196,8 +196,17 @@ def resident_memory() -> int:
 def is_kept(term) -> bool:
     """Whether a copy of this rdflib term is kept in SOURCE_LITERALS: a literal with an XSD datatype other
     than xsd:string, which the store may rewrite."""
-    return (isinstance(term, Literal) and term.datatype is not None and str(term.datatype).startswith(_XSD)
-            and term.datatype != XSD.string)
+    return isinstance(term, Literal) and term.datatype is not None and is_kept_datatype(str(term.datatype))
+
+
+def is_kept_datatype(iri: str) -> bool:
+    """Whether literals of this datatype IRI have a copy in SOURCE_LITERALS: XSD, other than xsd:string."""
+    return iri.startswith(_XSD) and iri != _XSD_STRING
+
+
+def stored_is_kept(term) -> bool:
+    """``is_kept`` for a pyoxigraph term read from the store (its default graph may hold a rewritten form)."""
+    return type(term) is ox.Literal and is_kept_datatype(term.datatype.value)
 
 
 def kept_copy(literal: Literal) -> ox.Literal:
@@ -289,7 +298,7 @@ class _Contents:
         One flat loop: this runs once per triple, so it does as little as it can.
         """
         literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
-        xsd, xsd_string, kept_datatype, predicates = _XSD, _XSD_STRING, SOURCE_DATATYPE, self.predicates
+        kept_datatype, predicates = SOURCE_DATATYPE, self.predicates
         decided: dict = {}  # datatype -> the kept copy's datatype, or False
         for path in files:
             with open(path, "rb") as handle:
@@ -301,10 +310,9 @@ class _Contents:
                         if type(obj) is literal:
                             datatype = obj.datatype
                             keep = decided.get(datatype)
-                            if keep is None:  # once per datatype: is it XSD, other than xsd:string?
+                            if keep is None:  # once per datatype
                                 iri = datatype.value
-                                keep = decided[datatype] = named(kept_datatype + iri) if (
-                                    iri.startswith(xsd) and iri != xsd_string) else False
+                                keep = decided[datatype] = named(kept_datatype + iri) if is_kept_datatype(iri) else False
                             if keep:
                                 kept = literal(obj.value, datatype=keep)
                                 yield quad_type(quad.subject, quad.predicate, kept, side)

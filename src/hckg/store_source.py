@@ -10,25 +10,15 @@ shared nodes (publishers, concepts, themes) are read from the store only now and
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from hckg.store import SOURCE_LITERALS, CatalogueStore, is_kept, kept_copy, to_oxigraph, to_rdflib
+from hckg.store import SOURCE_LITERALS, CatalogueStore, is_kept, kept_copy, stored_is_kept, to_oxigraph, to_rdflib
 
 CACHE_SUBJECTS = 20_000  # descriptions kept (a batch of datasets and the nodes they share)
 CACHE_TERMS = 200_000    # store terms kept converted to rdflib terms (emptied when full)
 
 _DEFAULT = ox.DefaultGraph()
 _SIDE = ox.NamedNode(SOURCE_LITERALS)
-_XSD, _XSD_STRING = str(XSD), str(XSD.string)
-
-
-def _rewritten(term) -> bool:
-    """Whether the store may have rewritten this literal (an XSD datatype other than xsd:string)."""
-    if type(term) is not ox.Literal or term.language:
-        return False
-    datatype = term.datatype.value
-    return datatype.startswith(_XSD) and datatype != _XSD_STRING
 
 
 class StoreSource:
@@ -57,7 +47,7 @@ class StoreSource:
                                                           quad.predicate.value in self.kept)
             iri, may_be_kept = predicate
             obj = quad.object
-            if may_be_kept and _rewritten(obj):
+            if may_be_kept and stored_is_kept(obj):
                 kept = True
                 continue
             objects = found.get(iri)
@@ -119,7 +109,7 @@ class StoreSource:
         o = to_oxigraph(obj) if obj is not None else None
         may_keep = predicate is None or str(predicate) in self.kept
         for quad in self.store.quads_for_pattern(None, p, o, _DEFAULT):
-            if may_keep and quad.predicate.value in self.kept and _rewritten(quad.object):
+            if may_keep and quad.predicate.value in self.kept and stored_is_kept(quad.object):
                 continue
             yield to_rdflib(quad.subject), URIRef(quad.predicate.value), to_rdflib(quad.object)
         if obj is None and may_keep:
