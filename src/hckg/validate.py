@@ -152,9 +152,11 @@ def validate(paths=None, shapes=None, *, engine: str = "fast", store: str = "aut
     shapes_graph = load_shapes(shapes)
     if engine == "pyshacl":
         return validate_graph(load_graph(paths), shapes_graph)
+    from hckg.fastshacl.visible import visible_predicates
     from hckg.store import open_store
 
-    return validate_store(open_store(paths, where=store, progress=progress), shapes_graph, progress=progress)
+    catalogue = open_store(paths, where=store, predicates=visible_predicates(shapes_graph), progress=progress)
+    return validate_store(catalogue, shapes_graph, progress=progress)
 
 
 def validate_store(store, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:
