@@ -5,13 +5,15 @@ import json
 import re
 import sys
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings, strategies as st
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from hckg.fastshacl.visible import visible_predicates
 from hckg.graph import load_graph
-from hckg.store import open_store
+from hckg.store import FAITHFUL_FORMS, SOURCE_LITERALS, open_store
 from hckg.validate import load_shapes, validate, validate_store
 
 from conftest import FIXTURES, ROOT
@@ -147,3 +149,40 @@ ex:Closed a sh:NodeShape ; sh:targetClass dcat:Dataset ; sh:closed true ;
     assert [(r.focus, r.path, r.constraint) for r in fast.results] == [
         ("<https://example.org/open>", "ex:unseen", "sh:ClosedConstraintComponent")]
     assert fast.results == validate([data], shapes, engine="pyshacl").results
+
+
+# --- kept source literals of a validation store ------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(FAITHFUL_FORMS)).flatmap(
+    lambda datatype: st.tuples(st.just(datatype), st.from_regex(FAITHFUL_FORMS[datatype], fullmatch=True))))
+def test_faithful_forms_come_back_from_the_store_as_written(literal):
+    """A literal in one of FAITHFUL_FORMS needs no kept copy: the in-memory store gives it back unchanged."""
+    datatype, value = literal
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal(value, datatype=ox.NamedNode(datatype))))
+    (quad,) = store
+    assert (quad.object.value, quad.object.datatype.value) == (value, datatype)
+
+
+@pytest.mark.parametrize("values, copied", [
+    (['"2020-01-05"^^xsd:date', '"2021-02-03"^^xsd:date'], False),
+    (['"true"^^xsd:boolean', '"0"^^xsd:boolean'], True),   # the store makes "0" "false"
+    (['"0"^^xsd:boolean', '"true"^^xsd:boolean'], True),
+    (['"007"^^xsd:integer'], True),
+    (['"2020-01-05+00:00"^^xsd:date'], True),
+])
+def test_a_validation_store_keeps_the_literals_of_predicates_the_store_would_change(tmp_path, shapes, values, copied):
+    data = tmp_path / "literals.ttl"
+    objects = " , ".join(values)
+    data.write_text(f"""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix schema: <https://schema.org/> .
+<https://example.org/d> a dcat:Dataset ; dct:issued {objects} ; schema:isAccessibleForFree {objects} .
+""")
+    store = open_store([data], where="memory", predicates=visible_predicates(shapes))
+    predicates = {"http://purl.org/dc/terms/issued", "https://schema.org/isAccessibleForFree"}
+    assert store.literal_predicates == (predicates if copied else set())
+    assert len(list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(SOURCE_LITERALS)))) == (
+        2 * len(values) if copied else 0)
+    assert open_store([data], where="memory").literal_predicates >= predicates  # complete stores keep them all
+    assert unlabelled(validate([data], store="memory")) == unlabelled(validate_store(open_store([data], where="memory"), shapes))

@@ -20,6 +20,7 @@ know, so it keeps the literal untouched). Queries on the default graph see the c
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -60,6 +61,15 @@ REFERENCE_MESSAGE_BYTES = 10 * 2**20
 
 _XSD = str(XSD)
 _XSD_STRING = str(XSD.string)
+# lexical forms the in-memory store holds exactly as written (tests/test_scale_visible.py checks them
+# against pyoxigraph); other forms it may rewrite ("007" -> "7", "1" -> "true", "+00:00" -> "Z")
+FAITHFUL_FORMS = {
+    _XSD + "boolean": re.compile("true|false"),
+    _XSD + "date": re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    _XSD + "gYear": re.compile("[0-9]{4}"),
+    _XSD + "gYearMonth": re.compile("[0-9]{4}-[0-9]{2}"),
+    _XSD + "integer": re.compile("0|-?[1-9][0-9]{0,17}"),
+}
 _SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
 
 
@@ -151,8 +161,9 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk", predic
     in well under a second). ``"memory"``: an in-memory store, parsed now and not kept; its queries run
     about three times faster than on disk, so one long job (validation) is faster there even counting the
     parse. ``"auto"``: memory if the catalogue fits comfortably (``fits_in_memory``), else disk.
-    ``predicates`` (IRIs): an in-memory store holds only the triples with these predicates, for a job that
-    reads no others (validation: ``hckg.fastshacl.visible``); the on-disk store always holds every triple.
+    ``predicates`` (IRIs): an in-memory store for a job that reads no others (validation:
+    ``hckg.fastshacl.visible``) holds only their triples, and kept literals only where the store would
+    change one (see ``_Contents``); the on-disk store always holds every triple and every kept literal.
     """
     if where not in STORES:
         raise UsageError(f"unknown store '{where}'; use one of {', '.join(STORES)}")
@@ -289,7 +300,10 @@ class _CountingReader:
 class _Contents:
     """Reads files into quads, and what it finds besides: triples, prefixes, predicates with kept literals.
 
-    ``wanted`` (predicate IRIs): only the triples with these predicates are kept; None: all.
+    ``wanted`` (predicate IRIs) makes a store for a job that reads only these predicates (validation): only
+    their triples are kept, and the literals of a predicate are kept (copied) only if one of them is not in
+    a form the store holds exactly as written (``FAITHFUL_FORMS``); otherwise the store's own terms are the
+    source terms. None: every triple, and a kept copy of every XSD-typed literal.
     """
 
     def __init__(self, wanted: frozenset | None = None):
@@ -299,32 +313,47 @@ class _Contents:
         self.wanted = None if wanted is None else {ox.NamedNode(iri) for iri in wanted}
 
     def quads(self, files: list[Path], stage):
-        """Every (wanted) triple of ``files`` in the default graph, plus a kept copy of each XSD-typed literal.
+        """Every (wanted) triple of ``files`` in the default graph, plus the kept copies of XSD-typed literals.
 
         One flat loop: this runs once per triple, so it does as little as it can.
         """
         literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
         kept_datatype, predicates, wanted = SOURCE_DATATYPE, self.predicates, self.wanted
-        decided: dict = {}  # datatype -> the kept copy's datatype, or False
+        lean = wanted is not None
+        decided: dict = {}  # datatype -> (the kept copy's datatype or False, its faithful forms or None)
+        copied: set = set()  # predicates whose literals are copied
+        deferred: dict = {}  # predicate -> quads of its literals, all in faithful forms so far: not copied yet
         for path in files:
             with open(path, "rb") as handle:
                 parser, triples_only = _parser(path, handle, stage)
                 count = 0
                 try:
                     for count, quad in enumerate(parser, 1):
-                        if wanted is not None and quad.predicate not in wanted:
+                        if lean and (predicate := quad.predicate) not in wanted:
                             continue
                         obj = quad.object
                         if type(obj) is literal:
                             datatype = obj.datatype
-                            keep = decided.get(datatype)
-                            if keep is None:  # once per datatype
+                            decision = decided.get(datatype)
+                            if decision is None:  # once per datatype
                                 iri = datatype.value
-                                keep = decided[datatype] = named(kept_datatype + iri) if is_kept_datatype(iri) else False
+                                decision = decided[datatype] = (
+                                    named(kept_datatype + iri) if is_kept_datatype(iri) else False,
+                                    FAITHFUL_FORMS.get(iri) if lean else None)
+                            keep, faithful = decision
                             if keep:
-                                kept = literal(obj.value, datatype=keep)
-                                yield quad_type(quad.subject, quad.predicate, kept, side)
-                                predicates.add(quad.predicate.value)
+                                if not lean:
+                                    predicate = quad.predicate
+                                if predicate in copied:
+                                    yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
+                                elif faithful is not None and faithful.fullmatch(obj.value):
+                                    deferred.setdefault(predicate, []).append(quad)
+                                else:  # the first literal of this predicate the store may rewrite
+                                    copied.add(predicate)
+                                    predicates.add(predicate.value)
+                                    for earlier in deferred.pop(predicate, ()):
+                                        yield kept_quad(earlier)
+                                    yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
                         yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
                 except SyntaxError as exc:
                     raise _syntax_error(path, exc) from None
@@ -332,6 +361,13 @@ class _Contents:
                     raise InputError(f"{path}: cannot read: {exc.strerror}") from None
                 self.triples += count
                 self.prefixes.extend(getattr(parser, "prefixes", {}).items())
+
+
+def kept_quad(quad: ox.Quad) -> ox.Quad:
+    """The kept copy of a triple whose object is an XSD-typed literal, as SOURCE_LITERALS holds it."""
+    obj = quad.object
+    copy = ox.Literal(obj.value, datatype=ox.NamedNode(SOURCE_DATATYPE + obj.datatype.value))
+    return ox.Quad(quad.subject, quad.predicate, copy, _SIDE_GRAPH)
 
 
 def _parser(path: Path, handle, stage):
