@@ -14,7 +14,9 @@ pyoxigraph rewrites literals it understands (``"5"^^xsd:nonNegativeInteger`` is 
 literal with an XSD datatype other than xsd:string is also kept, as parsed, in the named graph
 ``SOURCE_LITERALS``, with its datatype IRI prefixed by ``SOURCE_DATATYPE`` (a datatype pyoxigraph does not
 know, so it keeps the literal untouched). Queries on the default graph see the catalogue as usual;
-``to_rdflib`` turns such a kept literal back into the source term.
+``to_rdflib`` turns such a kept literal back into the source term. An in-memory store made for validation
+(``open_store(predicates=…)``) holds less: only the triples of those predicates, and kept literals only for
+the predicates that have a literal the store would rewrite (``literal_predicates`` says which).
 """
 
 import hashlib
@@ -352,7 +354,7 @@ class _Contents:
                                     copied.add(predicate)
                                     predicates.add(predicate.value)
                                     for earlier in deferred.pop(predicate, ()):
-                                        yield kept_quad(earlier)
+                                        yield _kept_quad(earlier)
                                     yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
                         yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
                 except SyntaxError as exc:
@@ -363,7 +365,7 @@ class _Contents:
                 self.prefixes.extend(getattr(parser, "prefixes", {}).items())
 
 
-def kept_quad(quad: ox.Quad) -> ox.Quad:
+def _kept_quad(quad: ox.Quad) -> ox.Quad:
     """The kept copy of a triple whose object is an XSD-typed literal, as SOURCE_LITERALS holds it."""
     obj = quad.object
     copy = ox.Literal(obj.value, datatype=ox.NamedNode(SOURCE_DATATYPE + obj.datatype.value))
