@@ -30,9 +30,10 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from hckg import jsonld
-from hckg.namespaces import DCAT
+from hckg.namespaces import DCAT, HEALTHDCATAP
 from hckg.profiles.base import Profile
 from hckg.profiles.dcatap import DcatApProfile
+from hckg.profiles.healthdcatap import DATA_THEME, PUBLISHER_TYPES, HealthDcatApProfile
 from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, is_kept_datatype, to_rdflib
 from hckg.store_source import StoreSource
 
@@ -50,11 +51,18 @@ _HANDED_DOWN = ((str(DCTERMS.license), "licence", str(DCTERMS.LicenseDocument)),
                 (str(DCTERMS.rights), "statement", str(DCTERMS.RightsStatement)))
 
 # the profiles whose keep / derive hooks are translated here (exact classes: a subclass may change them)
-COMPILED_PROFILES = (DcatApProfile,)
+COMPILED_PROFILES = (DcatApProfile, HealthDcatApProfile)
 
+
+_THEME, _DCT_TYPE, _CONCEPT = str(DCAT.theme), str(DCTERMS.type), str(SKOS.Concept)
+_CURRENT_VERSION, _HAS_VERSION, _IN_SERIES = str(DCAT.hasCurrentVersion), str(DCAT.hasVersion), str(DCAT.inSeries)
+_ACCESS_RIGHTS, _RIGHTS_STATEMENT = str(DCTERMS.accessRights), str(DCTERMS.RightsStatement)
+_HEALTH_CATEGORY = str(HEALTHDCATAP.healthCategory)   # as the catalogue states it, whatever namespace is exported
+_PUBLISHER_TYPES = {str(k): str(v) for k, v in PUBLISHER_TYPES.items()}
 
 # what the translated hooks read besides the fields of the node maps
-DERIVE_READS = frozenset({_TYPE, _PREF_LABEL, _IDENTIFIER, _DISTRIBUTION} | {p for p, _k, _c in _HANDED_DOWN})
+DERIVE_READS = frozenset({_TYPE, _PREF_LABEL, _IDENTIFIER, _DISTRIBUTION, _DCT_TYPE, _CURRENT_VERSION, _HAS_VERSION,
+                          _ACCESS_RIGHTS, _HEALTH_CATEGORY} | {p for p, _k, _c in _HANDED_DOWN})
 
 
 class Declined(str):
@@ -158,6 +166,12 @@ class StoreTerms:
         self._cache[subject] = found
         return found
 
+    def subjects(self, predicate: str, obj) -> list:
+        """The subjects of ``predicate`` with the IRI or blank node ``obj`` (not cached)."""
+        node = ox.NamedNode(obj) if type(obj) is str else ox.BlankNode(obj[1])
+        return [self.term(quad.subject) for quad in
+                self.store.quads_for_pattern(None, ox.NamedNode(predicate), node, _DEFAULT)]
+
     def term(self, term):
         kind = type(term)
         if kind is ox.NamedNode:
@@ -228,6 +242,7 @@ class _Walk:
     def __init__(self, renderer: "DirectRenderer"):
         self.renderer = renderer
         self.kinds = renderer.kinds
+        self.health = renderer.health
         self.description = renderer.terms.description
         self.out: dict = {}
         self.queue: list = []
@@ -299,6 +314,8 @@ class _Walk:
     def _describe(self, kind: str, node) -> None:
         """``Walk._describe``. The order values are met in does not matter: the output is a set of triples,
         and a blank node's label depends on its parent, predicate and content only."""
+        if kind == "catalog":   # the catalogue's keep hooks (the datasets and records it lists) are not translated
+            raise _Unsupported("a dataset leads to the catalogue")
         spec = self.kinds[kind]
         said = self.description(node)
         if spec.vocabulary and type(node) is str and not said.get(_PREF_LABEL):
@@ -327,6 +344,9 @@ class _Walk:
             fields = by_source.get(source)
             if fields is None:
                 continue
+            if source == _THEME and self.health is not None and kind == "dataset":
+                # HealthDcatApProfile.keep: only data-theme concepts as dcat:theme
+                values = [v for v in values if _text(v).startswith(DATA_THEME)]
             for fld in fields:
                 predicate = fld.predicate
                 for value in values:
@@ -364,6 +384,16 @@ class _Walk:
             del out[subject]
         if kind == "dataset":
             self._derive_dataset(node, said)
+            if self.health is not None:
+                self._derive_health_dataset(node, said)
+        elif kind == "agent" and self.health is not None:
+            # HealthDcatApProfile.derive: ADMS publisher types as HealthDCAT-AP ones
+            for adms_type in said.get(_DCT_TYPE, ()):
+                mapped = _PUBLISHER_TYPES.get(adms_type) if type(adms_type) is str else None
+                if mapped is not None:
+                    self.emit(node, _DCT_TYPE, mapped)
+                    self.emit(mapped, _TYPE, _CONCEPT)
+                    self.follow("concept", mapped)
 
     def _derive_dataset(self, dataset, said: dict) -> None:
         """``DcatApProfile.derive_dataset``."""
@@ -378,6 +408,34 @@ class _Walk:
                         self.emit(distribution, predicate, value)
                         self.emit(value, _TYPE, cls)
                         self.follow(kind, value)
+
+
+    def _derive_health_dataset(self, dataset, said: dict) -> None:
+        """``HealthDcatApProfile.derive_dataset`` beyond DCAT-AP's: what all versions / members share."""
+        description = self.description
+        parts = (said.get(_CURRENT_VERSION) or said.get(_HAS_VERSION)
+                 or self.renderer.terms.subjects(_IN_SERIES, dataset))
+        if not parts:
+            return
+        if any(type(part) is tuple and len(part) == 3 for part in parts):
+            raise _Unsupported(f"{dataset} has a literal as a version")
+        if not said.get(_ACCESS_RIGHTS):
+            rights = {r for part in parts for r in description(part).get(_ACCESS_RIGHTS, ())}
+            if len(rights) == 1:
+                value = rights.pop()
+                self.emit(dataset, _ACCESS_RIGHTS, value)
+                self.emit(value, _TYPE, _RIGHTS_STATEMENT)
+                self.follow("concept", value)
+        if not said.get(_HEALTH_CATEGORY):
+            for category in {c for part in parts for c in description(part).get(_HEALTH_CATEGORY, ())}:
+                self.emit(dataset, self.health + "healthCategory", category)
+                self.emit(category, _TYPE, _CONCEPT)
+                self.follow("concept", category)
+
+
+def _text(term) -> str:
+    """``str()`` of the rdflib term: an IRI, a literal's lexical form, a blank node's id."""
+    return term if type(term) is str else str(term[0] if len(term) == 3 else term[1])
 
 
 class _Framer:
@@ -522,8 +580,10 @@ class DirectRenderer:
         self.context = context
         self.slots: dict[str, _Slot] = {}
         self.references = frozenset(str(r) for r in profile.reference_only)
+        self.health = str(profile.namespace) if isinstance(profile, HealthDcatApProfile) else None
         self._vocabulary: dict[str, tuple] = {}
         self._alone: OrderedDict = OrderedDict()
+        self.declined: list[str] = []   # why batches rendered in this process were declined
 
     @classmethod
     def create(cls, source: StoreSource, profile: Profile, selected, top,
@@ -549,6 +609,7 @@ class DirectRenderer:
                     self.check_described_elsewhere(node, out)
             return [jsonld.dumped(obj) for obj in objects], self.nested(out)
         except _Unsupported as exc:
+            self.declined.append(str(exc))
             return Declined(str(exc))
         finally:
             if collecting:
