@@ -114,7 +114,7 @@ def plan_for(profile: Profile) -> tuple[dict[str, _Kind] | None, str | None]:
 
 class StoreTerms:
     """What the store says about a subject, in these terms, literals as the source wrote them (as
-    ``StoreSource.description``), kept for the last ``CACHE_SUBJECTS`` subjects asked. Of an IRI only the
+    ``StoreSource.description``), kept for up to ``CACHE_SUBJECTS`` subjects. Of an IRI only the
     ``wanted`` predicates are read (what the profile's node maps and hooks ask for); of a blank node all."""
 
     def __init__(self, source: StoreSource, wanted: frozenset[str], cache_subjects: int = CACHE_SUBJECTS):
@@ -162,7 +162,9 @@ class StoreTerms:
                 if blank is not None or quad.predicate.value in wanted:
                     found.setdefault(quad.predicate.value, []).append(self.term(quad.object))
         if len(self._cache) >= self.cache_subjects:
-            del self._cache[next(iter(self._cache))]
+            # emptied, not thinned: deleting a dict's oldest keys one by one makes finding the next oldest
+            # ever slower, and what is shared between batches is read again soon enough
+            self._cache.clear()
         self._cache[subject] = found
         return found
 
