@@ -2,22 +2,24 @@
 
 ``DirectRenderer.batch`` computes what ``_Stream.batch`` in ``hckg.export_stream`` computes (a ``Walk`` of the
 profile over ``StoreSource``, then ``jsonld.Framer``, then ``jsonld.dumped``) with the same algorithm on
-lighter terms: the store's quads are read as plain strings and tuples, not rdflib terms, the profile's node
-maps are compiled once into tuples of strings, and a nested node object that holds no blank node and meets no
-cycle is framed once per batch and reused. Terms:
+lighter terms: the store's quads are read as plain strings and tuples, not rdflib terms (and of an IRI only
+the predicates the profile reads), the profile's node maps are compiled once into strings keyed by source
+predicate, and a nested node object that holds no blank node and meets no cycle is framed once per batch and
+reused. Terms:
 
 - an IRI is a ``str``;
 - a literal is ``(lexical form, language or None, datatype IRI or None)``, None for xsd:string, the lexical
-  form as rdflib gives it (typed literals go through ``store.to_rdflib`` once, so rdflib's normalisation,
-  ``"007"^^xsd:integer`` → ``7``, is kept);
+  form as rdflib gives it: a typed literal goes through ``store.to_rdflib`` (rdflib normalises some lexical
+  forms, ``"007"^^xsd:integer`` → ``7``) unless its form is one rdflib keeps as it is (``unchanged_by_rdflib``);
 - a blank node is ``("_", id)``: the store's id as read, or an ``int`` label after the walk's relabelling.
 
 What it does not reproduce it declines, and the caller renders that batch (or the whole export) the old way:
 ``plan_for`` says why a profile is not compiled (a profile whose ``keep``/``derive`` hooks are not
-translated here, a field with a value rewrite), ``batch`` returns a ``Declined`` reason for a batch (a blank
-node that would need a ``_:b`` label or is nested twice, a node reached from no top-level node that is not
-a dataset of another batch, a blank node in a vocabulary extract). The old path then either renders the
-batch or raises ``NotStreamable`` as before, so the bytes never depend on which path ran.
+translated here: schemaorg and croissant; a field with a value rewrite), ``batch`` returns a ``Declined``
+reason for a batch (a blank node that would need a ``_:b`` label or is nested twice, a node reached from no
+top-level node that is not a dataset of another batch, a blank node in a vocabulary extract, a dataset
+leading to the catalogue, a literal as a version). The old path then renders the batch or raises
+``NotStreamable`` as before, so the bytes never depend on which path ran.
 """
 
 import gc
