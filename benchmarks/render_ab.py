@@ -35,7 +35,7 @@ def main() -> None:
     for _round in range(args.rounds):
         source = StoreSource(catalogue)
         datasets, catalog = plan(source, profile)
-        stream = _Stream(source, profile, datasets, catalog, context)
+        stream = _Stream(source, profile, datasets, catalog if profile.catalog_kind else None, context)
         direct = stream.direct
         if direct is None:
             raise SystemExit(f"not rendered directly: {stream.direct_declined}")

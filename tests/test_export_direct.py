@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 
 from hckg import direct_render, export_stream, jsonld
 from hckg.direct_render import Declined, DirectRenderer, plan_for, unchanged_by_rdflib
+from hckg.errors import HckgError
 from hckg.export import export, plan, write_export
 from hckg.profiles import PROFILES, get_profile
 from hckg.store import open_store
@@ -28,7 +29,7 @@ from generate import generate  # noqa: E402
 MINI = FIXTURES / "export" / "mini.ttl"
 FIXTURE_CATALOGUES = [MINI, FIXTURES / "mini.ttl", FIXTURES / "import-catalogue.ttl",
                       FIXTURES / "serve" / "records.ttl"]
-COMPILED = ["dcat-ap", "healthdcat-ap"]
+COMPILED = ["dcat-ap", "healthdcat-ap", "schemaorg"]
 
 
 def generated(tmp_path, n: int, seed: int = 1, invalid_percent: float = 2.0, extra: str = ""):
@@ -44,7 +45,7 @@ def stream_for(paths, profile_name: str, **profile_options) -> export_stream._St
     source = StoreSource(open_store(paths, where="memory"))
     datasets, catalog = plan(source, profile)
     context = jsonld.load_context(profile.context_name, profile_options.get("health_namespace"))
-    return export_stream._Stream(source, profile, datasets, catalog, context)
+    return export_stream._Stream(source, profile, datasets, catalog if profile.catalog_kind else None, context)
 
 
 def assert_batches_agree(paths, profile_name: str, batch_size: int, **profile_options) -> int:
@@ -58,8 +59,8 @@ def assert_batches_agree(paths, profile_name: str, batch_size: int, **profile_op
         new = direct.batch(batch)
         try:
             old = stream.batch(batch)
-        except export_stream.NotStreamable:
-            assert isinstance(new, Declined), batch   # what the old path cannot stream, the direct one declines
+        except (export_stream.NotStreamable, HckgError):
+            assert isinstance(new, Declined), batch   # what the old path cannot stream or fails on, it declines
             declined += 1
             continue
         if isinstance(new, Declined):
@@ -136,13 +137,47 @@ def test_lexical_forms_taken_as_they_are_are_those_rdflib_keeps(datatype, lexica
         assert str(Literal(lexical, datatype=URIRef(datatype))) == lexical
 
 
+def test_memory_is_bounded_by_the_batch_not_the_catalogue(tmp_path, monkeypatch):
+    """The nodes a batch holds do not grow with the catalogue, nor does the store view's cache."""
+    held: list[int] = []
+    walk = DirectRenderer.walk
+
+    def counting(self, roots):
+        out = walk(self, roots)
+        held.append(len(out))
+        return out
+
+    monkeypatch.setattr(DirectRenderer, "walk", counting)
+    largest = {}
+    for n in (40, 160):
+        held.clear()
+        path = generated(tmp_path, n, seed=2)
+        stream = stream_for([path], "dcat-ap")
+        stream.direct.terms.cache_subjects = 25
+        for start in range(0, len(stream.datasets), 4):
+            assert not isinstance(stream.direct.batch(stream.datasets[start:start + 4]), Declined)
+            assert len(stream.direct.terms._cache) <= 25
+        largest[n] = max(held)
+    assert largest[160] <= largest[40] * 1.5   # a batch of 4 datasets, whatever the catalogue
+
+
 # --- what it declines ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("profile", ["schemaorg", "croissant"])
-def test_profiles_with_hooks_not_compiled_are_rendered_the_old_way(profile):
-    kinds, reason = plan_for(get_profile(profile))
+def test_profiles_with_hooks_not_compiled_are_rendered_the_old_way():
+    kinds, reason = plan_for(get_profile("croissant"))
     assert kinds is None and "not compiled" in reason
-    assert stream_for([MINI], profile).direct is None
+    assert stream_for([MINI], "croissant").direct is None
+
+
+def test_a_description_schema_org_refuses_is_declined_and_fails_as_before(tmp_path):
+    path = tmp_path / "short.ttl"
+    path.write_text(MINI.read_text(encoding="utf-8").replace(
+        "Alpha is a made-up set of 1,200 chest radiographs of 1,000 patients with two labels, for tests.", "Short."),
+        encoding="utf-8")
+    stream = stream_for([path], "schemaorg")
+    assert "too short" in stream.direct.batch(stream.datasets)
+    with pytest.raises(HckgError, match="dct:description has 6 characters"):
+        write_export(tmp_path / "out.jsonld", [path], profile="schemaorg", store="memory", workers=1)
 
 
 def test_a_blank_node_nested_twice_is_declined_and_the_export_framed_whole(tmp_path):

@@ -25,17 +25,20 @@ leading to the catalogue, a literal as a version). The old path then renders the
 import gc
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 
 from hckg import jsonld
-from hckg.namespaces import DCAT, HEALTHDCATAP
+from hckg.namespaces import DCAT, HCKG, HEALTHDCATAP, SDO
 from hckg.profiles.base import Profile
 from hckg.profiles.dcatap import DcatApProfile
 from hckg.profiles.healthdcatap import DATA_THEME, PUBLISHER_TYPES, HealthDcatApProfile
+from hckg.profiles.schemaorg import (DESCRIPTION_MAX, DESCRIPTION_MIN, IANA_MEDIA_TYPES, ROR, SchemaOrgProfile,
+                                     media_type, plain)
 from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, is_kept_datatype, to_rdflib
 from hckg.store_source import StoreSource
 
@@ -53,7 +56,7 @@ _HANDED_DOWN = ((str(DCTERMS.license), "licence", str(DCTERMS.LicenseDocument)),
                 (str(DCTERMS.rights), "statement", str(DCTERMS.RightsStatement)))
 
 # the profiles whose keep / derive hooks are translated here (exact classes: a subclass may change them)
-COMPILED_PROFILES = (DcatApProfile, HealthDcatApProfile)
+COMPILED_PROFILES = (DcatApProfile, HealthDcatApProfile, SchemaOrgProfile)
 
 
 _THEME, _DCT_TYPE, _CONCEPT = str(DCAT.theme), str(DCTERMS.type), str(SKOS.Concept)
@@ -62,9 +65,38 @@ _ACCESS_RIGHTS, _RIGHTS_STATEMENT = str(DCTERMS.accessRights), str(DCTERMS.Right
 _HEALTH_CATEGORY = str(HEALTHDCATAP.healthCategory)   # as the catalogue states it, whatever namespace is exported
 _PUBLISHER_TYPES = {str(k): str(v) for k, v in PUBLISHER_TYPES.items()}
 
+_DOWNLOAD_URL, _MEDIA_TYPE, _FORMAT = str(DCAT.downloadURL), str(DCAT.mediaType), str(DCTERMS.format)
+_DESCRIPTION, _LANDING_PAGE, _LICENSE = str(DCTERMS.description), str(DCAT.landingPage), str(DCTERMS.license)
+_TEMPORAL, _START, _END = str(DCTERMS.temporal), str(DCAT.startDate), str(DCAT.endDate)
+_LISTS_DATASET, _LABEL_SCHEME, _TOP_CONCEPT = str(DCAT.dataset), str(HCKG.labelScheme), str(SKOS.hasTopConcept)
+_ACCESS_REQUIREMENT = str(HCKG.accessRequirement)
+_PERSON, _ORGANIZATION = str(FOAF.Person), str(FOAF.Organization)
+_SDO = {name: str(SDO[name]) for name in (
+    "sameAs", "Organization", "encodingFormat", "description", "url", "license", "temporalCoverage",
+    "includedInDataCatalog", "hasPart", "variableMeasured", "conditionsOfAccess")}
+
 # what the translated hooks read besides the fields of the node maps
 DERIVE_READS = frozenset({_TYPE, _PREF_LABEL, _IDENTIFIER, _DISTRIBUTION, _DCT_TYPE, _CURRENT_VERSION, _HAS_VERSION,
-                          _ACCESS_RIGHTS, _HEALTH_CATEGORY} | {p for p, _k, _c in _HANDED_DOWN})
+                          _ACCESS_RIGHTS, _HEALTH_CATEGORY, _DOWNLOAD_URL, _MEDIA_TYPE, _FORMAT, _DESCRIPTION,
+                          _LANDING_PAGE, _LICENSE, _TEMPORAL, _START, _END, _LABEL_SCHEME, _TOP_CONCEPT,
+                          _ACCESS_REQUIREMENT} | {p for p, _k, _c in _HANDED_DOWN})
+
+
+def _plain(value):
+    """``schemaorg.plain``: a literal without language or datatype (booleans and integers kept)."""
+    if type(value) is tuple and len(value) == 3 and value[2] not in (_XSD_BOOLEAN, _XSD_INTEGER):
+        return (value[0], None, None)
+    return value
+
+
+def _media_type(value):
+    """``schemaorg.media_type``: an IANA media-type IRI as the plain MIME type."""
+    text = _text(value)
+    return (text[len(IANA_MEDIA_TYPES):] if text.startswith(IANA_MEDIA_TYPES) else text, None, None)
+
+
+_XSD_BOOLEAN, _XSD_INTEGER = str(XSD.boolean), str(XSD.integer)
+REWRITES = {plain: _plain, media_type: _media_type}   # the value rewrites of the profiles, in these terms
 
 
 class Declined(str):
@@ -77,6 +109,7 @@ class _Field:
     predicate: str
     node: str | None
     types: tuple[str, ...]
+    rewrite: Callable | None   # the field's value rewrite, in these terms
 
 
 @dataclass(frozen=True)
@@ -102,12 +135,13 @@ def plan_for(profile: Profile) -> tuple[dict[str, _Kind] | None, str | None]:
         return None, f"the {profile.name} profile's keep/derive hooks are not compiled for direct rendering"
     kinds = {}
     for name, spec in profile.nodes.items():
-        if any(f.value is not None for f in spec.fields):
-            return None, f"the {profile.name} profile rewrites values of {name} fields"
+        if any(f.value is not None and f.value not in REWRITES for f in spec.fields):
+            return None, f"the {profile.name} profile rewrites values of {name} fields in a way not compiled"
         fields: dict[str, tuple[_Field, ...]] = {}
         for f in spec.fields:
             fields[str(f.source)] = fields.get(str(f.source), ()) + (
-                _Field(str(f.source), str(f.predicate), f.node, tuple(map(str, f.types))),)
+                _Field(str(f.source), str(f.predicate), f.node, tuple(map(str, f.types)),
+                       REWRITES[f.value] if f.value is not None else None),)
         kinds[name] = _Kind(fields,
                             {str(k): str(v) for k, v in spec.classes.items()}, tuple(map(str, spec.types)),
                             spec.vocabulary)
@@ -247,6 +281,7 @@ class _Walk:
         self.renderer = renderer
         self.kinds = renderer.kinds
         self.health = renderer.health
+        self.schemaorg = renderer.schemaorg
         self.description = renderer.terms.description
         self.out: dict = {}
         self.queue: list = []
@@ -318,7 +353,8 @@ class _Walk:
     def _describe(self, kind: str, node) -> None:
         """``Walk._describe``. The order values are met in does not matter: the output is a set of triples,
         and a blank node's label depends on its parent, predicate and content only."""
-        if kind == "catalog":   # the catalogue's keep hooks (the datasets and records it lists) are not translated
+        if kind == "catalog" and not self.schemaorg:
+            # DCAT-AP's keep hooks for the catalogue (the datasets and records it lists) are not translated
             raise _Unsupported("a dataset leads to the catalogue")
         spec = self.kinds[kind]
         said = self.description(node)
@@ -351,9 +387,15 @@ class _Walk:
             if source == _THEME and self.health is not None and kind == "dataset":
                 # HealthDcatApProfile.keep: only data-theme concepts as dcat:theme
                 values = [v for v in values if _text(v).startswith(DATA_THEME)]
+            elif source == _DISTRIBUTION and self.schemaorg:
+                # SchemaOrgProfile.keep: a DataDownload needs a file to download
+                values = [v for v in values if self.described(v).get(_DOWNLOAD_URL)]
             for fld in fields:
                 predicate = fld.predicate
+                rewrite = fld.rewrite
                 for value in values:
+                    if rewrite is not None:
+                        value = rewrite(value)
                     if type(value) is str:
                         found = described.get(predicate)
                         if found is None:
@@ -386,7 +428,9 @@ class _Walk:
                             follow(fld.node, value)
         if not described:   # nothing said: the node stays undescribed (written as a reference)
             del out[subject]
-        if kind == "dataset":
+        if self.schemaorg:
+            self._derive_schemaorg(kind, node, said)
+        elif kind == "dataset":
             self._derive_dataset(node, said)
             if self.health is not None:
                 self._derive_health_dataset(node, said)
@@ -413,6 +457,71 @@ class _Walk:
                         self.emit(value, _TYPE, cls)
                         self.follow(kind, value)
 
+
+    def described(self, node) -> dict:
+        """``description`` of a node a hook reads; a literal there is declined (the store view would fail)."""
+        if type(node) is tuple and len(node) == 3:
+            raise _Unsupported(f"a hook reads what is said of the literal {node[0]!r}")
+        return self.description(node)
+
+    def _derive_schemaorg(self, kind: str, node, said: dict) -> None:
+        """``SchemaOrgProfile.derive``."""
+        emit, sdo = self.emit, _SDO
+        if kind == "agent":
+            if _text(node).startswith(ROR):
+                emit(node, sdo["sameAs"], node)
+            types = said.get(_TYPE, ())
+            if _PERSON not in types and _ORGANIZATION not in types:
+                emit(node, _TYPE, sdo["Organization"])
+        elif kind == "download":
+            if not said.get(_MEDIA_TYPE):
+                for fmt in said.get(_FORMAT, ()):
+                    label = self.renderer.label(fmt)
+                    if label:
+                        emit(node, sdo["encodingFormat"], (label, None, None))
+        elif kind == "dataset":
+            self._derive_schemaorg_dataset(node, said)
+
+    def _derive_schemaorg_dataset(self, dataset, said: dict) -> None:
+        """``SchemaOrgProfile.derive_dataset``; a description Google would refuse is declined (the old path
+        raises the error)."""
+        emit, sdo, described, terms = self.emit, _SDO, self.described, self.renderer.terms
+        texts = sorted(_text(d) for d in said.get(_DESCRIPTION, ()))
+        text = texts[0] if texts else ""
+        if len(text) < DESCRIPTION_MIN:
+            raise _Unsupported(f"{dataset}: a description too short for schema.org")
+        if len(text) > DESCRIPTION_MAX:
+            text = text[:DESCRIPTION_MAX - 1].rsplit(" ", 1)[0] + "…"
+        emit(dataset, sdo["description"], (text, None, None))
+        pages = said.get(_LANDING_PAGE)
+        if pages:
+            if any(type(page) is not str for page in pages):
+                raise _Unsupported(f"{dataset} has a landing page that is not an IRI")
+            emit(dataset, sdo["url"], min(pages))
+        if not said.get(_LICENSE):
+            for distribution in said.get(_DISTRIBUTION, ()):
+                for licence in described(distribution).get(_LICENSE, ()):
+                    emit(dataset, sdo["license"], licence)
+        for period in said.get(_TEMPORAL, ()):
+            period_said = described(period)
+            start, end = period_said.get(_START), period_said.get(_END)
+            if start or end:
+                emit(dataset, sdo["temporalCoverage"], (
+                    f"{_text(start[0]) if start else '..'}/{_text(end[0]) if end else '..'}", None, None))
+        for catalog in terms.subjects(_LISTS_DATASET, dataset):
+            emit(dataset, sdo["includedInDataCatalog"], catalog)
+            self.follow("catalog", catalog)
+        for member in terms.subjects(_IN_SERIES, dataset):
+            emit(dataset, sdo["hasPart"], member)
+        for scheme in said.get(_LABEL_SCHEME, ()):
+            for label in described(scheme).get(_TOP_CONCEPT, ()):
+                emit(dataset, sdo["variableMeasured"], label)
+                self.follow("variable", label)
+        steps = sorted(_text((described(r).get(_PREF_LABEL) or ("",))[0])
+                       for r in said.get(_ACCESS_REQUIREMENT, ()))
+        if steps:
+            emit(dataset, sdo["conditionsOfAccess"], (
+                "Access requires: " + "; ".join(s[:1].lower() + s[1:] for s in steps if s) + ".", None, None))
 
     def _derive_health_dataset(self, dataset, said: dict) -> None:
         """``HealthDcatApProfile.derive_dataset`` beyond DCAT-AP's: what all versions / members share."""
@@ -585,6 +694,8 @@ class DirectRenderer:
         self.slots: dict[str, _Slot] = {}
         self.references = frozenset(str(r) for r in profile.reference_only)
         self.health = str(profile.namespace) if isinstance(profile, HealthDcatApProfile) else None
+        self.schemaorg = isinstance(profile, SchemaOrgProfile)
+        self._labels: dict[str, str | None] = {}
         self._vocabulary: dict[str, tuple] = {}
         self._alone: OrderedDict = OrderedDict()
         self.declined: list[str] = []   # why batches rendered in this process were declined
@@ -636,6 +747,14 @@ class DirectRenderer:
                 raise _Unsupported(f"the vocabulary extract describes {node} with a blank node")
             found = self._vocabulary[node] = pairs
         return found
+
+    def label(self, term) -> str | None:
+        """The vocabularies' English label of an IRI (``Vocabularies.label``); other terms are declined."""
+        if type(term) is not str:
+            raise _Unsupported(f"a format that is not an IRI: {term}")
+        if term not in self._labels:
+            self._labels[term] = self.profile.vocabularies.label(URIRef(term))
+        return self._labels[term]
 
     def check_described_elsewhere(self, node, out: dict) -> None:
         """As ``_Stream.check_described_elsewhere``: only a dataset of another batch that says no more here
