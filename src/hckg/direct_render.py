@@ -23,6 +23,7 @@ leading to the catalogue, a literal as a version). The old path then renders the
 """
 
 import gc
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -664,7 +665,7 @@ def literal(slot: _Slot, value: tuple, context: jsonld.Context):
     if datatype is None:
         datatype = jsonld._STRING
     if coerce == "@json" and datatype == jsonld._JSON:
-        return jsonld.json.loads(text)
+        return json.loads(text)
     if coerce is not None and coerce == datatype:
         return int(text) if datatype in jsonld._INTEGERS and jsonld._canonical_integer(text) else text
     if coerce is None:
