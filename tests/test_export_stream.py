@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from hckg import export_stream, jsonld
+from hckg import direct_render, export_stream, jsonld
 from hckg.cli import cli
 from hckg.errors import HckgError
 from hckg.export import export, plan, write_export
@@ -155,6 +155,7 @@ def test_memory_is_bounded_by_the_batch_not_the_catalogue(tmp_path, monkeypatch)
         return frame(self, rendition)
 
     monkeypatch.setattr(export_stream._Stream, "frame", counting)
+    monkeypatch.setattr(direct_render, "COMPILED_PROFILES", ())   # the old path (test_export_direct: the direct one)
     largest = {}
     for n in (40, 160):
         held.clear()

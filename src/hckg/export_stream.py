@@ -33,6 +33,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from hckg import jsonld
+from hckg.direct_render import Declined, DirectRenderer, description_digest
 from hckg.fork_pool import ordered_map
 from hckg.profiles.base import Profile, ProfileGraph
 from hckg.progress import NO_PROGRESS, Progress
@@ -99,6 +100,9 @@ class _Stream:
         # hash of each nested IRI node described so far -> hash of what was said of it (two ints a node)
         self.described: dict[int, int] = {}
         self._alone: OrderedDict[URIRef, set] = OrderedDict()
+        # batches of datasets rendered straight from the store where the profile is compiled for it
+        self.direct, self.direct_declined = DirectRenderer.create(source, profile, self.datasets, self.top,
+                                                                  self.context)
 
     def write(self, handle: BinaryIO, reference: str | None, batch_size: int, workers: int,
               progress: Progress) -> None:
@@ -116,6 +120,10 @@ class _Stream:
         """One batch (None: the catalogue), rendered and framed, in a worker process or in this one: its node
         objects dumped as JSON, and what it says of each nested IRI node (``nested``); NotStreamable where
         batches cannot do."""
+        if datasets is not None and self.direct is not None:
+            done = self.direct.batch(datasets)
+            if not isinstance(done, Declined):
+                return done
         rendition = self.render([], self.catalog) if datasets is None else self.render(datasets)
         return [jsonld.dumped(obj) for obj in self.frame(rendition)], self.nested(rendition)
 
@@ -175,5 +183,6 @@ class _Stream:
             if isinstance(node, BNode) or node in self.top:
                 continue
             said = frozenset(graph.predicate_objects(node))
-            found.append((str(node), hash(str(node)), hash(said), any(isinstance(o, BNode) for _p, o in said)))
+            found.append((str(node), hash(str(node)), description_digest(said),
+                          any(isinstance(o, BNode) for _p, o in said)))
         return found

@@ -4,7 +4,7 @@
 ``predicate_objects``, ``value``, ``(s, p, o) in``) from ``quads_for_pattern`` on a ``CatalogueStore``,
 in rdflib terms. Literals come back as the source wrote them: for predicates with kept literals the
 store's rewritten copies (``"5"^^xsd:integer``) are skipped and the untouched ones in ``SOURCE_LITERALS``
-are used instead. What the store says about a subject is read once and kept in a bounded cache (the oldest is forgotten first), so
+are used instead. What the store says about a subject is read once and kept in a bounded cache (emptied when full), so
 shared nodes (publishers, concepts, themes) are read from the store only now and then.
 """
 
@@ -58,8 +58,10 @@ class StoreSource:
         if kept:
             for quad in self.store.quads_for_pattern(node, None, None, _SIDE):
                 found.setdefault(predicates[quad.predicate][0], []).append(term(quad.object))
-        if len(self._cache) >= self.cache_subjects:   # forget the oldest
-            del self._cache[next(iter(self._cache))]
+        if len(self._cache) >= self.cache_subjects:
+            # emptied, not thinned: deleting a dict's oldest keys one by one makes finding the next oldest
+            # ever slower (10 µs and more a read), and what is shared is read again soon enough
+            self._cache.clear()
         self._cache[subject] = found
         return found
 
