@@ -347,7 +347,7 @@ class _CatalogueWriter:
         self.written = 0          # entries written
         self.field: int | None = None   # the long field being written, its members so far, the first one, the last head
         self.count, self.first, self.last = 0, b"", None
-        self._write((b",\n    " if writer.count else b"    ") + b"{")
+        writer.handle.write((b",\n    " if writer.count else b"    ") + b"{")
 
     def add(self, field: int, members: list[tuple]) -> None:
         """The members (head, dumped) a chunk of long field ``field`` gives, in the order they follow."""
