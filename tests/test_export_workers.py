@@ -4,12 +4,13 @@ import multiprocessing
 import os
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from hckg import export as export_module
-from hckg import fork_pool
+from hckg import export_stream, fork_pool
 from hckg.cli import cli
 from hckg.errors import HckgError
 from hckg.export import export, write_export
@@ -73,6 +74,57 @@ def test_a_failure_in_a_worker_is_raised_and_keeps_the_existing_file(tmp_path, c
         write_export(out, [broken], profile="schemaorg", batch_size=3, workers=2)
     assert out.read_bytes() == b"previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl", "export.jsonld"]
+    assert no_workers_left()
+
+
+def failing_chunk(self, part):
+    if self.long_fields[part.field][1] == "record":
+        raise HckgError(f"the records from {part.values[0]} on are bad")
+    return CHUNK(self, part)
+
+
+def interrupting_chunk(marker: Path):
+    """A chunk renderer that presses Ctrl-C once (in the parent, while the catalogue's chunks render): the first
+    worker to create ``marker`` sends it, as a user would press it once."""
+    def chunk(self, part):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return CHUNK(self, part)
+        os.kill(os.getppid(), signal.SIGINT)
+        return CHUNK(self, part)
+    return chunk
+
+
+CHUNK = export_stream._Stream.chunk
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_the_catalogue_in_chunks_gives_the_same_bytes_with_any_number_of_workers(tmp_path, catalogue, workers):
+    expected = export([catalogue], profile="dcat-ap")
+    assert exported(tmp_path, [catalogue], "dcat-ap", batch_size=5, workers=workers, store="disk") == expected
+    assert no_workers_left()
+
+
+def test_a_failing_chunk_is_raised_and_keeps_the_existing_file(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(export_stream._Stream, "chunk", failing_chunk)
+    out = tmp_path / "export.jsonld"
+    out.write_bytes(b"previous export\n")
+    with pytest.raises(HckgError, match="records from .* are bad"):
+        write_export(out, [catalogue], profile="dcat-ap", batch_size=5, workers=2)
+    assert out.read_bytes() == b"previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.jsonld"]
+    assert no_workers_left()
+
+
+def test_ctrl_c_while_the_catalogue_renders_stops_the_workers(tmp_path_factory, catalogue, monkeypatch):
+    tmp_path = tmp_path_factory.mktemp("out")
+    monkeypatch.setattr(export_stream._Stream, "chunk",
+                        interrupting_chunk(tmp_path_factory.mktemp("marker") / "pressed"))
+    out = tmp_path / "export.jsonld"
+    with pytest.raises(KeyboardInterrupt):
+        write_export(out, [catalogue], profile="dcat-ap", batch_size=5, workers=2)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
     assert no_workers_left()
 
 

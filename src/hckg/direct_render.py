@@ -162,6 +162,7 @@ class StoreTerms:
         self._cache: dict = {}
         self._literals: dict = {}
         self._predicates: dict = {}   # store predicate -> (its IRI, whether it has kept literals)
+        self.blank_nodes: set[str] = set()   # labels of the blank nodes read since ``take_blank_nodes``
 
     def description(self, subject) -> dict[str, list]:
         found = self._cache.get(subject)
@@ -169,6 +170,8 @@ class StoreTerms:
             return found
         found = {}
         blank = None if type(subject) is str else subject   # all of a blank node is read (its digest needs it)
+        if blank is not None:
+            self.blank_nodes.add(subject[1])
         node = ox.NamedNode(subject) if blank is None else ox.BlankNode(subject[1])
         kept, predicates, literals, wanted = False, self._predicates, self._literals, self.wanted
         for quad in self.store.quads_for_pattern(node, None, None, _DEFAULT):
@@ -204,6 +207,11 @@ class StoreTerms:
             self._cache.clear()
         self._cache[subject] = found
         return found
+
+    def take_blank_nodes(self) -> set[str]:
+        """The labels of the blank nodes read from the store since the last call."""
+        nodes, self.blank_nodes = self.blank_nodes, set()
+        return nodes
 
     def subjects(self, predicate: str, obj) -> list:
         """The subjects of ``predicate`` with the IRI or blank node ``obj`` (not cached)."""
