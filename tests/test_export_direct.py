@@ -11,7 +11,6 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from hckg import direct_render, export_stream, jsonld, store_terms
 from hckg.direct_render import Declined, DirectRenderer, plan_for
