@@ -3,7 +3,9 @@
 ``stream_jsonld`` writes the bytes the whole-graph path writes (``serialize(render(graph, profile))``) but
 holds one batch of datasets at a time: the catalogue first, then each batch mapped by its own ``Walk``
 over the store (``StoreSource``), framed by the same framer as the whole-graph path (told every top-level
-node of the document, so no dataset is nested in another) and appended to the ``@graph`` array.
+node of the document, so no dataset is nested in another) and appended to the ``@graph`` array. Where
+the profile is compiled for it, a batch of datasets is rendered straight from the store's quads instead
+(``hckg.direct_render``, the same bytes for about a third of the CPU); a batch it declines goes the general way.
 
 The catalogue's own object lists every dataset and nests every catalogue record. Its long fields (more
 values than a batch) are written member by member: their values, in IRI order, are cut into chunks
