@@ -8,9 +8,9 @@ reading pyoxigraph's in-memory store writes to its pages, so each worker comes t
 part it reads. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
 consumer is the slower side.
 
-Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and are terminated
-as soon as the consumer stops early or an item fails; the failure is raised in the parent as it was in
-the worker. With one worker, or where fork is unavailable, the items are mapped in this process.
+Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and stop as soon as
+the consumer stops early or an item fails, once they have finished the few items already handed to them;
+the failure is raised in the parent as it was in the worker. With one worker, or where fork is unavailable, the items are mapped in this process.
 """
 
 import ctypes
@@ -46,17 +46,21 @@ def ordered_map(function: Callable, items: Iterable, workers: int = 0, in_flight
     in_flight = in_flight or 2 * workers
     global _FUNCTION
     _FUNCTION = function
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker,
-                                                      initargs=(os.getpid(),)) as pool:
-            pending: deque = deque()
-            for item in items:
-                pending.append(pool.apply_async(_call, (item,)))
-                if len(pending) >= in_flight:
-                    yield pending.popleft().get()
-            while pending:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(_call, (item,)))
+            if len(pending) >= in_flight:
                 yield pending.popleft().get()
-    finally:   # leaving the block (done, failed or abandoned) has terminated the workers
+        while pending:
+            yield pending.popleft().get()
+    finally:
+        # done, failed or abandoned: the workers finish the items they were given (at most ``in_flight``)
+        # and exit. Not ``Pool.terminate``: it kills workers that may be holding the result queue's lock,
+        # and its own shutdown then waits for that lock for ever (seen after Ctrl-C).
+        pool.close()
+        pool.join()
         _FUNCTION = None
 
 
