@@ -16,10 +16,7 @@ import pyoxigraph as ox
 from rdflib.namespace import XSD
 
 from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, is_kept_datatype, to_rdflib
-from hckg.store_source import StoreSource
-
-CACHE_SUBJECTS = 20_000   # store descriptions kept across batches (shared agents, concepts, schemes …)
-CACHE_LITERALS = 200_000  # typed literals kept converted (emptied when full)
+from hckg.store_source import CACHE_SUBJECTS, CACHE_TERMS, StoreSource
 
 _DEFAULT = ox.DefaultGraph()
 _SIDE = ox.NamedNode(SOURCE_LITERALS)
@@ -119,7 +116,7 @@ class StoreTerms:
                 source = datatype[len(SOURCE_DATATYPE):] if datatype.startswith(SOURCE_DATATYPE) else datatype
                 found = ((value, None, source) if unchanged_by_rdflib(value, source)
                          else from_rdflib(to_rdflib(term)))
-        if len(self._literals) >= CACHE_LITERALS:
+        if len(self._literals) >= CACHE_TERMS:
             self._literals.clear()
         self._literals[term] = found
         return found
