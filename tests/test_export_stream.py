@@ -23,6 +23,7 @@ from hckg.export import export, plan, write_export
 from hckg.graph import load_graph
 from hckg.profiles import PROFILES, get_profile
 from hckg.progress import TerminalProgress
+from hckg.quad_index import open_index
 from hckg.store import open_store
 from hckg.store_source import StoreSource
 
@@ -215,13 +216,18 @@ def test_stdout_gets_the_whole_document(capsysbinary):
 
 # --- the store view ------------------------------------------------------------------------------
 
-def test_store_source_gives_the_source_literals_back(tmp_path):
+# the store view reads a pyoxigraph store (kept literals in a side graph) or the parsed triples (QuadIndex)
+HOLDERS = {"store": lambda paths, **kw: open_store(paths, where="memory", **kw), "index": open_index}
+
+
+@pytest.mark.parametrize("holder", list(HOLDERS))
+def test_store_source_gives_the_source_literals_back(tmp_path, holder):
     path = tmp_path / "literals.ttl"
     path.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
                     '<https://example.org/a> <https://example.org/n> "5"^^xsd:nonNegativeInteger, "007"^^xsd:integer, '
                     '"1.50"^^xsd:decimal, "x", "y"@en ; <https://example.org/b> [ <https://example.org/n> 1 ] .\n')
     graph = load_graph([path], ontology=False)
-    source = StoreSource(open_store([path], ontology=False, where="memory"))
+    source = StoreSource(HOLDERS[holder]([path], ontology=False))
     a, n = URIRef("https://example.org/a"), URIRef("https://example.org/n")
     assert set(source.objects(a, n)) == set(graph.objects(a, n))
     assert Literal("5", datatype=XSD.nonNegativeInteger) in set(source.objects(a, n))
@@ -233,10 +239,11 @@ def test_store_source_gives_the_source_literals_back(tmp_path):
     assert source.value(a, URIRef("https://example.org/none")) is None
 
 
+@pytest.mark.parametrize("holder", list(HOLDERS))
 @settings(max_examples=30, deadline=None)
-@given(st.data())
-def test_store_source_answers_patterns_as_the_rdflib_graph_does(data):
-    graph, source = _mini()
+@given(data=st.data())
+def test_store_source_answers_patterns_as_the_rdflib_graph_does(holder, data):
+    graph, source = _mini(holder)
     s, p, o = data.draw(st.sampled_from(sorted(graph, key=str)))
     pattern = (data.draw(st.sampled_from([s, None])), data.draw(st.sampled_from([p, None])),
                data.draw(st.sampled_from([o, None])))
@@ -252,13 +259,13 @@ def _without_ids(triples) -> list:
     return sorted(tuple("_:" if isinstance(t, BNode) else t for t in triple) for triple in triples)
 
 
-_MINI = []
+_MINI = {}
 
 
-def _mini() -> tuple[Graph, StoreSource]:
-    if not _MINI:
-        _MINI.extend([load_graph([MINI]), StoreSource(open_store([MINI], where="memory"))])
-    return tuple(_MINI)
+def _mini(holder: str) -> tuple[Graph, StoreSource]:
+    if holder not in _MINI:
+        _MINI[holder] = load_graph([MINI]), StoreSource(HOLDERS[holder]([MINI]))
+    return _MINI[holder]
 
 
 # --- the writer ----------------------------------------------------------------------------------

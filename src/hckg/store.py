@@ -173,7 +173,7 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk", predic
     if where == "memory" or (where == "auto" and fits_in_memory(files)):
         store = ox.Store()
         meta = _fill(store, files, progress, predicates)
-        return _catalogue_store(store, files, meta, None)
+        return catalogue_store(store, files, meta, None)
     root = cache_root() / "stores"
     location = root / store_key(files)
     if not (location / META).is_file():
@@ -181,7 +181,7 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk", predic
         _prune(root, location)
     os.utime(location)  # last use, for pruning
     meta = json.loads((location / META).read_text())
-    return _catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
+    return catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
 
 
 def fits_in_memory(files: list[Path]) -> bool:
@@ -305,10 +305,12 @@ class _Contents:
     ``wanted`` (predicate IRIs) makes a store for a job that reads only these predicates (validation): only
     their triples are kept, and the literals of a predicate are kept (copied) only if one of them is not in
     a form the store holds exactly as written (``FAITHFUL_FORMS``); otherwise the store's own terms are the
-    source terms. None: every triple, and a kept copy of every XSD-typed literal.
+    source terms. None: every triple, and a kept copy of every XSD-typed literal. ``copies=False``: no kept
+    copies at all (for a holder of the parsed terms themselves, ``hckg.quad_index``).
     """
 
-    def __init__(self, wanted: frozenset | None = None):
+    def __init__(self, wanted: frozenset | None = None, copies: bool = True):
+        self.copies = copies
         self.triples = 0
         self.prefixes: list[tuple[str, str]] = []
         self.predicates: set[str] = set()
@@ -340,7 +342,7 @@ class _Contents:
                             if decision is None:  # once per datatype
                                 iri = datatype.value
                                 decision = decided[datatype] = (
-                                    named(kept_datatype + iri) if is_kept_datatype(iri) else False,
+                                    named(kept_datatype + iri) if self.copies and is_kept_datatype(iri) else False,
                                     FAITHFUL_FORMS.get(iri) if lean else None)
                             keep, faithful = decision
                             if keep:
@@ -395,16 +397,24 @@ def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
     return InputError(f"{path}:{exc.lineno}: {NATIVE_FORMATS[path.suffix][1]} syntax error: {message}")
 
 
+def read_files(files: list[Path], progress: Progress, consume, predicates: frozenset | None = None,
+               copies: bool = True) -> tuple:
+    """Give the quads of ``files`` (see ``_Contents``) to ``consume``; return the build's metadata and what
+    ``consume`` returned."""
+    contents = _Contents(predicates, copies)
+    with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
+        result = consume(contents.quads(files, stage))
+    return {"files": [str(path) for path in files], "triples": contents.triples,
+            "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}, result
+
+
 def _fill(store: ox.Store, files: list[Path], progress: Progress, predicates: frozenset | None = None) -> dict:
     """Load ``files`` (the triples with ``predicates``, if given) into ``store``; return the build's metadata."""
-    contents = _Contents(predicates)
-    with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
-        store.bulk_extend(contents.quads(files, stage))
-    return {"files": [str(path) for path in files], "triples": contents.triples,
-            "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}
+    return read_files(files, progress, store.bulk_extend, predicates)[0]
 
 
-def _catalogue_store(store: ox.Store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:
+def catalogue_store(store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:
+    """A ``CatalogueStore`` of a filled store (or ``hckg.quad_index.QuadIndex``) and its build's metadata."""
     names = bind_prefixes(Graph())
     for prefix, namespace in meta["prefixes"]:  # as rdflib's parsers bind them, file after file
         names.bind(prefix, namespace)

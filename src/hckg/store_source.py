@@ -104,7 +104,7 @@ class StoreSource:
     def _match(self, predicate, obj):
         """Triples with any subject, from the store: kept literals from the side graph."""
         p = to_oxigraph(predicate) if predicate is not None else None
-        if is_kept(obj):
+        if is_kept(obj) and self.kept and (predicate is None or str(predicate) in self.kept):
             for quad in self.store.quads_for_pattern(None, p, kept_copy(obj), _SIDE):
                 yield to_rdflib(quad.subject), URIRef(quad.predicate.value), obj
             return
