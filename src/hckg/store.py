@@ -332,33 +332,37 @@ class _Contents:
                 parser, triples_only = _parser(path, handle, stage)
                 count = 0
                 try:
-                    for count, quad in enumerate(parser, 1):
-                        if lean and (predicate := quad.predicate) not in wanted:
-                            continue
-                        obj = quad.object
-                        if type(obj) is literal:
-                            datatype = obj.datatype
-                            decision = decided.get(datatype)
-                            if decision is None:  # once per datatype
-                                iri = datatype.value
-                                decision = decided[datatype] = (
-                                    named(kept_datatype + iri) if self.copies and is_kept_datatype(iri) else False,
-                                    FAITHFUL_FORMS.get(iri) if lean else None)
-                            keep, faithful = decision
-                            if keep:
-                                if not lean:
-                                    predicate = quad.predicate
-                                if predicate in copied:
-                                    yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
-                                elif faithful is not None and faithful.fullmatch(obj.value):
-                                    deferred.setdefault(predicate, []).append(quad)
-                                else:  # the first literal of this predicate the store may rewrite
-                                    copied.add(predicate)
-                                    predicates.add(predicate.value)
-                                    for earlier in deferred.pop(predicate, ()):
-                                        yield _kept_quad(earlier)
-                                    yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
-                        yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
+                    if not lean and not self.copies:   # every triple as parsed: nothing to look at
+                        for count, quad in enumerate(parser, 1):
+                            yield quad if triples_only else quad_type(quad.subject, quad.predicate, quad.object)
+                    else:
+                        for count, quad in enumerate(parser, 1):
+                            if lean and (predicate := quad.predicate) not in wanted:
+                                continue
+                            obj = quad.object
+                            if type(obj) is literal:
+                                datatype = obj.datatype
+                                decision = decided.get(datatype)
+                                if decision is None:  # once per datatype
+                                    iri = datatype.value
+                                    decision = decided[datatype] = (
+                                        named(kept_datatype + iri) if self.copies and is_kept_datatype(iri) else False,
+                                        FAITHFUL_FORMS.get(iri) if lean else None)
+                                keep, faithful = decision
+                                if keep:
+                                    if not lean:
+                                        predicate = quad.predicate
+                                    if predicate in copied:
+                                        yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
+                                    elif faithful is not None and faithful.fullmatch(obj.value):
+                                        deferred.setdefault(predicate, []).append(quad)
+                                    else:  # the first literal of this predicate the store may rewrite
+                                        copied.add(predicate)
+                                        predicates.add(predicate.value)
+                                        for earlier in deferred.pop(predicate, ()):
+                                            yield _kept_quad(earlier)
+                                        yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
+                            yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
                 except SyntaxError as exc:
                     raise _syntax_error(path, exc) from None
                 except OSError as exc:
