@@ -1,3 +1,3 @@
-from hckg.cli import cli
+from hckg.cli import main
 
-cli()
+main()

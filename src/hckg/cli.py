@@ -1,5 +1,6 @@
 """The ``hckg`` command line: a thin face over the library. Only this module prints."""
 
+import os
 import sys
 from functools import wraps
 
@@ -341,3 +342,24 @@ def serve(host, port, base, data, sparql_timeout, max_results, max_request, max_
                      access_log=access_log)
     click.echo(f"Serving {server.datasets} datasets at {server.url} (base {base}); Ctrl-C stops", err=True)
     server.run()
+
+
+def main() -> None:
+    """The ``hckg`` program: run the command line, then end the process at once, leaving what the command
+    loaded to the operating system. Freeing it object by object is slow for big catalogues (5.2 s after
+    exporting 100k datasets, whose 5.4 M parsed triples are Python objects), and nothing is left to do:
+    outputs are complete (written atomically) before a command returns."""
+    try:
+        cli.main(prog_name="hckg")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):   # sys.exit("message"), as Python reports it
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:   # a reader that went away (hckg … | head) has all it wanted
+            pass
+    os._exit(code or 0)
