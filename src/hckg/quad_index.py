@@ -8,8 +8,10 @@ than the parser's quads found by subject and by object, which ``QuadIndex`` hold
 so it keeps no copies in ``SOURCE_LITERALS`` (``literal_predicates`` is empty).
 
 The cyclic garbage collector is off while the index is built (it would rescan the millions of quads it
-holds on every collection, for no cycles) and the index is frozen out of its reach afterwards
-(``gc.freeze``), which also spares the pages of processes forked later from being written by it.
+holds on every collection, for no cycles), and afterwards everything alive, the index included, is moved
+out of its reach (``gc.freeze``): the quads are never rescanned, and processes forked later (the export's
+workers) do not copy their pages by collecting. Frozen objects are still freed when no longer referenced;
+only reference cycles among them are never collected.
 """
 
 import gc
