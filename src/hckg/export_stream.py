@@ -55,7 +55,6 @@ from hckg.fork_pool import ordered_map
 from hckg.jsonld import _key_order, _sort_head
 from hckg.profiles.base import Field, NodeMap, Profile, ProfileGraph
 from hckg.progress import NO_PROGRESS, Progress
-from hckg.store import to_oxigraph
 from hckg.store_source import StoreSource
 from hckg.subject_graph import SubjectGraph
 
@@ -238,14 +237,14 @@ class _Stream:
     def check_blank_nodes(self) -> None:
         """The blank nodes read since the last check (by either renderer) each have one parent in the store;
         else NotStreamable."""
-        nodes = self.source.take_blank_nodes()
+        labels = {str(node) for node in self.source.take_blank_nodes()}
         if self.direct is not None:
-            nodes |= {BNode(label) for label in self.direct.terms.take_blank_nodes()}
+            labels |= self.direct.terms.take_blank_nodes()
         store = self.source.store
-        for node in nodes:
-            parents = store.quads_for_pattern(None, None, to_oxigraph(node), _DEFAULT_GRAPH)
+        for label in labels:
+            parents = store.quads_for_pattern(None, None, ox.BlankNode(label), _DEFAULT_GRAPH)
             if next(parents, None) is not None and next(parents, None) is not None:
-                raise NotStreamable(f"the blank node _:{node} is the object of more than one triple")
+                raise NotStreamable(f"the blank node _:{label} is the object of more than one triple")
 
     def check_described_elsewhere(self, node: Node, rendition: ProfileGraph) -> None:
         """A node no root of the batch reached: fine only for a dataset of another batch (a series) that
