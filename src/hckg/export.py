@@ -147,7 +147,7 @@ def write_export(output: str | Path, paths: Iterable[str] | None = None, *, prof
 
 def open_catalogue(paths: list | None, where: str, progress: Progress) -> CatalogueStore:
     """What a JSON-LD export reads: the files parsed into memory (``hckg.quad_index``: the export asks for
-    nothing a store's SPARQL would answer, and the parse alone loads three times faster), or the cached
+    nothing a store's SPARQL would answer, and it loads in less than half a store's time), or the cached
     on-disk store; ``auto``: memory when the catalogue fits (``open_store``'s rule)."""
     if where not in STORES:
         raise UsageError(f"unknown store '{where}'; use one of {', '.join(STORES)}")
