@@ -15,6 +15,8 @@ from hckg.namespaces import ADMS, DCAT, DCATAP, HCKG, ODRL, SPDX, VCARD
 from hckg.profiles.base import Field, NodeMap, Profile, Walk
 
 DCAT = DCAT
+# the terms the keep hook compares with, made once (it runs for every value the catalogue lists)
+_LISTED_DATASET, _RECORD, _PRIMARY_TOPIC = DCAT.dataset, DCAT.record, FOAF.primaryTopic
 
 # node kinds every DCAT-AP rendition shares -------------------------------------------------------
 _CONCEPT = NodeMap(
@@ -218,10 +220,11 @@ class DcatApProfile(Profile):
 
     def keep(self, walk: Walk, kind, node, fld, value) -> bool:
         # a catalogue lists only the exported datasets and their records
-        if kind == "catalog" and fld.source == DCAT.dataset:
-            return value in walk.selected
-        if kind == "catalog" and fld.source == DCAT.record:
-            return walk.source.value(value, FOAF.primaryTopic) in walk.selected
+        if kind == "catalog":
+            if fld.source == _LISTED_DATASET:
+                return value in walk.selected
+            if fld.source == _RECORD:
+                return walk.source.value(value, _PRIMARY_TOPIC) in walk.selected
         return True
 
     def derive(self, walk: Walk, kind, node) -> None:
