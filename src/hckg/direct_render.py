@@ -1,7 +1,8 @@
 """Batches of datasets rendered straight from the store to framed JSON-LD node objects, for the streamed export.
 
 ``DirectRenderer.batch`` computes what ``_Stream.batch`` in ``hckg.export_stream`` computes (a ``Walk`` of the
-profile over ``StoreSource``, then ``jsonld.Framer``, then ``jsonld.dumped``) with the same algorithm on
+profile over ``StoreSource``, then ``jsonld.Framer``, then ``jsonld.dumped``), and ``DirectRenderer.chunk``
+what ``_Stream.chunk`` frames (the catalogue with a chunk of one long field's values), with the same algorithm on
 lighter terms: the store's quads are read as plain strings and tuples, not rdflib terms (and of an IRI only
 the predicates the profile reads), the profile's node maps are compiled once into strings keyed by source
 predicate, and a nested node object that holds no blank node and meets no cycle is framed once per batch and
@@ -13,7 +14,7 @@ What it does not reproduce it declines, and the caller renders that batch (or th
 translated here: croissant; a field with a value rewrite not compiled), ``batch`` returns a ``Declined``
 reason for a batch (a blank node that would need a ``_:b`` label or is nested twice, a node reached from no
 top-level node that is not a dataset of another batch, a blank node in a vocabulary extract, a dataset
-leading to the catalogue, a literal as a version). The old path then renders the batch or raises
+leading to the catalogue, a literal as a version, a catalogue record with two primary topics). The old path then renders the batch or raises
 ``NotStreamable`` as before, so the bytes never depend on which path ran.
 """
 
@@ -60,6 +61,7 @@ _TEMPORAL, _START, _END = str(DCTERMS.temporal), str(DCAT.startDate), str(DCAT.e
 _LISTS_DATASET, _LABEL_SCHEME, _TOP_CONCEPT = str(DCAT.dataset), str(HCKG.labelScheme), str(SKOS.hasTopConcept)
 _ACCESS_REQUIREMENT = str(HCKG.accessRequirement)
 _PERSON, _ORGANIZATION = str(FOAF.Person), str(FOAF.Organization)
+_RECORD, _PRIMARY_TOPIC = str(DCAT.record), str(FOAF.primaryTopic)
 _SDO = {name: str(SDO[name]) for name in (
     "sameAs", "Organization", "encodingFormat", "description", "url", "license", "temporalCoverage",
     "includedInDataCatalog", "hasPart", "variableMeasured", "conditionsOfAccess")}
@@ -68,7 +70,7 @@ _SDO = {name: str(SDO[name]) for name in (
 DERIVE_READS = frozenset({_TYPE, _PREF_LABEL, _IDENTIFIER, _DISTRIBUTION, _DCT_TYPE, _CURRENT_VERSION, _HAS_VERSION,
                           _ACCESS_RIGHTS, _HEALTH_CATEGORY, _DOWNLOAD_URL, _MEDIA_TYPE, _FORMAT, _DESCRIPTION,
                           _LANDING_PAGE, _LICENSE, _TEMPORAL, _START, _END, _LABEL_SCHEME, _TOP_CONCEPT,
-                          _ACCESS_REQUIREMENT} | {p for p, _k, _c in _HANDED_DOWN})
+                          _ACCESS_REQUIREMENT, _PRIMARY_TOPIC} | {p for p, _k, _c in _HANDED_DOWN})
 
 
 def _plain(value):
@@ -144,12 +146,19 @@ class _Unsupported(Exception):
 class _Walk:
     """``base.Walk`` in these terms, with the derive hooks of the compiled profiles."""
 
-    def __init__(self, renderer: "DirectRenderer"):
+    def __init__(self, renderer: "DirectRenderer", kinds: dict | None = None, cut: tuple | None = None):
+        """``kinds``: the node maps (default: the renderer's); ``cut``: (node, what is said of it), which stands
+        for the node's description (a chunk of the catalogue's long field, as ``_SourceView.cut``)."""
         self.renderer = renderer
-        self.kinds = renderer.kinds
+        self.kinds = kinds or renderer.kinds
         self.health = renderer.health
         self.schemaorg = renderer.schemaorg
         self.description = renderer.terms.description
+        self.chunk = cut is not None
+        if cut is not None:
+            cut_node, cut_said = cut
+            described = self.description
+            self.description = lambda node: cut_said if node == cut_node else described(node)
         self.out: dict = {}
         self.queue: list = []
         self.seen: set = set()
@@ -220,8 +229,8 @@ class _Walk:
     def _describe(self, kind: str, node) -> None:
         """``Walk._describe``. The order values are met in does not matter: the output is a set of triples,
         and a blank node's label depends on its parent, predicate and content only."""
-        if kind == "catalog" and not self.schemaorg:
-            # DCAT-AP's keep hooks for the catalogue (the datasets and records it lists) are not translated
+        if kind == "catalog" and not self.schemaorg and not self.chunk:
+            # the catalogue is rendered apart (its own part and the chunks of its long fields)
             raise _Unsupported("a dataset leads to the catalogue")
         spec = self.kinds[kind]
         said = self.description(node)
@@ -257,6 +266,8 @@ class _Walk:
             elif source == _DISTRIBUTION and self.schemaorg:
                 # SchemaOrgProfile.keep: a DataDownload needs a file to download
                 values = [v for v in values if self.described(v).get(_DOWNLOAD_URL)]
+            elif kind == "catalog" and not self.schemaorg:
+                values = self._listed(source, values)
             for fld in fields:
                 predicate = fld.predicate
                 rewrite = fld.rewrite
@@ -324,6 +335,22 @@ class _Walk:
                         self.emit(value, _TYPE, cls)
                         self.follow(kind, value)
 
+
+    def _listed(self, source: str, values: list) -> list:
+        """``DcatApProfile.keep`` for the catalogue: only the exported datasets and the records about them."""
+        selected = self.renderer.selected
+        if source == _LISTS_DATASET:
+            return [v for v in values if v in selected]
+        if source == _RECORD:
+            kept = []
+            for record in values:
+                topics = self.described(record).get(_PRIMARY_TOPIC, ())
+                if len(topics) > 1:   # the old path keeps or drops it by the first the store gives
+                    raise _Unsupported(f"the record {_text(record)} has more than one primary topic")
+                if topics and topics[0] in selected:
+                    kept.append(record)
+            return kept
+        return values
 
     def described(self, node) -> dict:
         """``description`` of a node a hook reads; a literal there is declined (the store view would fail)."""
@@ -590,6 +617,34 @@ class DirectRenderer:
                 if node not in framer.written:
                     self.check_described_elsewhere(node, out)
             return [jsonld.dumped(obj) for obj in objects], self.nested(out)
+        except _Unsupported as exc:
+            self.declined.append(str(exc))
+            return Declined(str(exc))
+        finally:
+            if collecting:
+                gc.enable()
+
+    def chunk(self, profile: Profile, catalog: str, source: str, values: list[str]) -> tuple[dict, list] | Declined:
+        """``_Stream.chunk``'s rendition and framing: the catalogue's node object as ``profile`` (whose
+        catalogue map holds one long field, read from ``source``) maps it when ``values`` are that field's
+        only values, and what it says of each nested IRI node; or why it was declined."""
+        kinds, reason = plan_for(profile)
+        if kinds is None:
+            return Declined(reason)
+        collecting = gc.isenabled()
+        gc.disable()   # as in ``batch``
+        try:
+            walk = _Walk(self, kinds, (catalog, {source: values}))
+            walk.follow(profile.catalog_kind, catalog)
+            out = walk.run()
+            if catalog not in out:
+                raise _Unsupported("the catalogue keeps none of the chunk's values")
+            framer = _Framer(self, out)
+            obj = framer.frame([catalog])[0]
+            for node in out:
+                if node not in framer.written:
+                    self.check_described_elsewhere(node, out)
+            return obj, self.nested(out)
         except _Unsupported as exc:
             self.declined.append(str(exc))
             return Declined(str(exc))

@@ -212,13 +212,20 @@ class _Stream:
     def chunk(self, chunk: "_Chunk") -> tuple[list[tuple], list[tuple]]:
         """The members a chunk of values gives its long field, as (head of their sort key, dumped)."""
         fld, key, always = self.long_fields[chunk.field]
-        view = self.source.cut(self.catalog, {fld.source: list(chunk.values)})
-        rendition = self._chunk_profiles[chunk.field].render(view, [], self.catalog, self.selected, SubjectGraph())
-        self.check_blank_nodes()
-        obj = self.frame(rendition)[0]
+        profile = self._chunk_profiles[chunk.field]
+        done = None
+        if self.direct is not None:
+            done = self.direct.chunk(profile, str(self.catalog), str(fld.source), [str(v) for v in chunk.values])
+            self.check_blank_nodes()
+        if done is None or isinstance(done, Declined):
+            view = self.source.cut(self.catalog, {fld.source: list(chunk.values)})
+            rendition = profile.render(view, [], self.catalog, self.selected, SubjectGraph())
+            self.check_blank_nodes()
+            done = self.frame(rendition)[0], self.nested(rendition)
+        obj, nested = done
         value = obj.get(key, [])
         members = value if isinstance(value, list) and (always or len(value) > 1) else [value]
-        return [(_sort_head(member), jsonld.dumped(member)) for member in members], self.nested(rendition)
+        return [(_sort_head(member), jsonld.dumped(member)) for member in members], nested
 
     def render(self, datasets: list[URIRef], catalog: URIRef | None = None) -> ProfileGraph:
         return self.profile.render(self.source, datasets, catalog, self.selected, SubjectGraph())
