@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from hckg.errors import InputError
 from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
+from hckg.fastshacl.native import NativeChecks
 from hckg.fastshacl.sparql import copy_path, string
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
@@ -112,11 +113,12 @@ def accepted_regexes(source, candidates: set) -> frozenset:
 
 
 def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph] | None = None,
-        progress: Progress = NO_PROGRESS):
+        native_index=None, progress: Progress = NO_PROGRESS):
     """Validate the data behind ``source`` against ``shapes``; ``names`` binds the prefixes for display.
 
     ``pyshacl_data`` loads the same data into rdflib for shapes left to pySHACL; without it those shapes
-    are reported as not checked.
+    are reported as not checked. ``native_index``: a ``hckg.quad_index.QuadIndex`` of the same data, which
+    answers the queries ``hckg.fastshacl.native`` can (the source then needs to hold only what the others see).
     """
     from hckg.validate import Report, read_results, validate_graph
 
@@ -125,22 +127,32 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     plan = compile_shapes(shapes, facts)
     fallback = dict(plan.fallback)
     found: dict = {}  # targeted shape -> [(check, row)]
+
+    def collect(query, rows) -> None:
+        for row in rows:
+            for check, flag in zip(query.checks, query.flags):
+                if flag is None or str(row.get(flag)) == "true":
+                    found.setdefault(query.checks[0].target, []).append((check, row))
+
     with progress.stage("Validating", len(plan.queries)) as stage, \
             ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(source.select, query.text): query for query in plan.queries}
+        native = NativeChecks(shapes, facts.subclasses, native_index) if native_index is not None else None
+        in_sparql = [query for query in plan.queries if native is None or not native.answerable(query)]
+        futures = {pool.submit(source.select, query.text): query for query in in_sparql}
+        if native is not None:
+            answers = native.answer(plan.queries)
+            for number, rows in answers.items():
+                stage.advance()
+                collect(plan.queries[number], rows)
         for future in as_completed(futures):
             stage.advance()
             query = futures[future]
-            target = query.checks[0].target
             try:
                 rows = future.result()
             except QueryFailed as exc:
-                fallback[target] = f"the SPARQL source rejected a query: {exc}"
+                fallback[query.checks[0].target] = f"the SPARQL source rejected a query: {exc}"
                 continue
-            for row in rows:
-                for check, flag in zip(query.checks, query.flags):
-                    if flag is None or str(row.get(flag)) == "true":
-                        found.setdefault(target, []).append((check, row))
+            collect(query, rows)
     report = bind_prefixes(Graph())
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
