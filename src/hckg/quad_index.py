@@ -108,25 +108,3 @@ def open_index(paths=None, *, ontology: bool = True, progress: Progress = NO_PRO
     files: list[Path] = catalogue_files(paths, ontology=ontology)
     meta, index = read_files(files, progress, QuadIndex, copies=False)
     return catalogue_store(index, files, meta, None)
-
-
-def open_index_and_store(paths=None, predicates: frozenset | None = None, *, progress: Progress = NO_PROGRESS
-                         ) -> tuple[CatalogueStore, CatalogueStore]:
-    """The catalogue (default ``data/``, plus the ontology) read once into a ``QuadIndex`` of every triple and
-    an in-memory pyoxigraph store of the triples with ``predicates`` (None: all), with the kept literals
-    ``open_store(predicates=…)`` keeps: validation answers most checks from the index and runs the rest in
-    SPARQL on the store."""
-    files: list[Path] = catalogue_files(paths)
-    store = ox.Store()
-    every: list = []
-    collecting = gc.isenabled()
-    gc.disable()  # the list of every triple is rescanned by each collection otherwise
-    try:
-        meta, _nothing = read_files(files, progress, store.bulk_extend, predicates, every=every)
-    finally:
-        if collecting:
-            gc.enable()
-    index = QuadIndex(every)
-    del every
-    index_meta = {**meta, "literal_predicates": []}  # the index holds the source literals themselves
-    return catalogue_store(index, files, index_meta, None), catalogue_store(store, files, meta, None)

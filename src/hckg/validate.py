@@ -165,14 +165,15 @@ def validate(paths=None, shapes=None, *, engine: str = "fast", store: str = "aut
 
 
 def validate_index(paths, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:
-    """Validate the catalogue read once into a ``hckg.quad_index.QuadIndex``, which answers most compiled
-    checks (``hckg.fastshacl.native``), and an in-memory store of what the others see, which runs them."""
-    from hckg.fastshacl.native import sparql_predicates
+    """Validate the catalogue read once into a ``hckg.fastshacl.value_index.ValueIndex``, which answers most
+    compiled checks (``hckg.fastshacl.native``), and an in-memory store of what the others see, which runs them."""
+    from hckg.fastshacl.native import Reading
     from hckg.fastshacl.runner import StoreSource, run
-    from hckg.quad_index import open_index_and_store
+    from hckg.fastshacl.value_index import read_catalogue
 
-    index, store = open_index_and_store(paths, sparql_predicates(shapes), progress=progress)
-    return run(StoreSource(store), shapes, store.names, pyshacl_data=store.rdflib_graph, native_index=index.store,
+    reading = Reading.of(shapes)
+    index, store = read_catalogue(paths, reading.values, reading.inverse, reading.store, progress=progress)
+    return run(StoreSource(store), shapes, store.names, pyshacl_data=store.rdflib_graph, native_index=index,
                progress=progress)
 
 

@@ -117,8 +117,9 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     """Validate the data behind ``source`` against ``shapes``; ``names`` binds the prefixes for display.
 
     ``pyshacl_data`` loads the same data into rdflib for shapes left to pySHACL; without it those shapes
-    are reported as not checked. ``native_index``: a ``hckg.quad_index.QuadIndex`` of the same data, which
-    answers the queries ``hckg.fastshacl.native`` can (the source then needs to hold only what the others see).
+    are reported as not checked. ``native_index``: a ``value_index.ValueIndex`` of the same data (of what
+    ``native.Reading`` names), which answers the queries ``native.NativeChecks`` can; the source then needs
+    to hold only what the others see.
     """
     from hckg.validate import Report, read_results, validate_graph
 
