@@ -99,6 +99,7 @@ class NativeChecks:
         self._shape_tests: dict = {}
         self._building: set = set()
         self._instances: dict = {}
+        self._focus: dict = {}
         self._datatype_verdicts: dict = {}
 
     def answerable(self, query: Query) -> bool:
@@ -109,12 +110,32 @@ class NativeChecks:
             return False
         return True
 
-    def answer(self, queries: list[Query]) -> dict[int, list[dict]]:
-        """The rows of each query (by position) this answers, as a SPARQL source gives them: ``this``, ``value``
-        (for checks on value nodes) and, in queries of several checks, the flag of the check violated."""
+    def share_out(self, queries: list[Query], parts: int) -> list[list[int]]:
+        """The numbers of the queries this answers, in up to ``parts`` groups of about equal work (each
+        targeted shape's in one group; its work: focus nodes times checks), the largest first."""
+        work: dict = {}
+        for number, query in enumerate(queries):
+            if self.answerable(query):
+                target = query.checks[0].target
+                numbers, checks = work.get(target, ([], 0))
+                work[target] = (numbers + [number], checks + len(query.checks))
+        groups = [(0, []) for _ in range(max(1, parts))]
+        for target, (numbers, checks) in sorted(work.items(), key=lambda item: (
+                -len(self.focus_nodes(item[0])) * item[1][1], str(item[0]))):
+            load, members = groups[0]
+            groups[0] = (load + len(self.focus_nodes(target)) * checks, members + numbers)
+            groups.sort(key=lambda group: group[0])
+        return [members for _load, members in sorted(groups, key=lambda group: -group[0]) if members]
+
+    def answer(self, queries: list[Query], numbers: list[int] | None = None) -> dict[int, list[dict]]:
+        """The rows of each query (by position; only ``numbers``, if given) this answers, as a SPARQL source
+        gives them: ``this``, ``value`` (for checks on value nodes) and, in queries of several checks, the
+        flag of the check violated."""
         by_target: dict = {}
         answers: dict[int, list[dict]] = {}
         for number, query in enumerate(queries):
+            if numbers is not None and number not in numbers:
+                continue
             try:
                 tests = self._tests(query)
             except Unsupported:
@@ -168,6 +189,12 @@ class NativeChecks:
 
     def focus_nodes(self, shape) -> set:
         """The focus nodes of a targeted shape."""
+        nodes = self._focus.get(shape)
+        if nodes is None:
+            nodes = self._focus[shape] = self._find_focus_nodes(shape)
+        return nodes
+
+    def _find_focus_nodes(self, shape) -> set:
         nodes = set()
         classes = set(self.sg.objects(shape, SH.targetClass))
         if (shape, RDF.type, RDFS.Class) in self.sg:

@@ -21,6 +21,7 @@ from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
 from hckg.fastshacl.native import NativeChecks
 from hckg.fastshacl.sparql import copy_path, string
+from hckg.fork_pool import ordered_map, usable_cpus
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store import CatalogueStore, to_rdflib
@@ -135,25 +136,14 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
                 if flag is None or str(row.get(flag)) == "true":
                     found.setdefault(query.checks[0].target, []).append((check, row))
 
-    with progress.stage("Validating", len(plan.queries)) as stage, \
-            ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        native = NativeChecks(shapes, facts.subclasses, native_index) if native_index is not None else None
-        in_sparql = [query for query in plan.queries if native is None or not native.answerable(query)]
-        futures = {pool.submit(source.select, query.text): query for query in in_sparql}
-        if native is not None:
-            answers = native.answer(plan.queries)
-            for number, rows in answers.items():
-                stage.advance()
-                collect(plan.queries[number], rows)
-        for future in as_completed(futures):
+    native = NativeChecks(shapes, facts.subclasses, native_index) if native_index is not None else None
+    with progress.stage("Validating", len(plan.queries)) as stage:
+        for query, rows in _answers(source, plan.queries, native):
             stage.advance()
-            query = futures[future]
-            try:
-                rows = future.result()
-            except QueryFailed as exc:
-                fallback[query.checks[0].target] = f"the SPARQL source rejected a query: {exc}"
-                continue
-            collect(query, rows)
+            if isinstance(rows, QueryFailed):
+                fallback[query.checks[0].target] = f"the SPARQL source rejected a query: {rows}"
+            else:
+                collect(query, rows)
     report = bind_prefixes(Graph())
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
@@ -179,6 +169,41 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     results = read_results(report, names)
     report.add((node, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
     return Report(results=results, graph=report, notes=notes)
+
+
+def _answers(source, queries: list, native: NativeChecks | None):
+    """(query, its rows or the ``QueryFailed`` it raised) for every query, in the order they are answered.
+
+    Without ``native``, the source answers them in threads. With it, it answers those ``native`` does not,
+    and ``native`` the others, its share split over forked processes (the index is shared, not copied)
+    with the source's queries beside them (forked before any thread runs, with no thread to inherit).
+    """
+    if native is None:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            futures = {pool.submit(_select, source, query.text): query for query in queries}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        return
+    in_sparql = [number for number, query in enumerate(queries) if not native.answerable(query)]
+    jobs = [("native", part) for part in native.share_out(queries, usable_cpus())] + [
+        ("sparql", [number]) for number in in_sparql]
+
+    def job(item) -> dict:
+        kind, numbers = item
+        if kind == "sparql":
+            return {number: _select(source, queries[number].text) for number in numbers}
+        return native.answer(queries, numbers)
+    for answers in ordered_map(job, jobs):
+        for number, rows in answers.items():
+            yield queries[number], rows
+
+
+def _select(source, query: str):
+    """The rows of ``query``, or the ``QueryFailed`` the source raised."""
+    try:
+        return source.select(query)
+    except QueryFailed as exc:
+        return exc
 
 
 def _show(graph: Graph, node) -> str:
