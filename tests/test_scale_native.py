@@ -224,3 +224,23 @@ def test_syntax_errors_name_file_and_line(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--store", "memory", str(path)])
     assert result.exit_code == 2
     assert result.output == f"Error: {path}:1: Turtle syntax error: newline found in string literal\n"
+
+
+def test_queries_are_shared_out_once_each_and_answered_alike_in_one_process(shapes, monkeypatch, tmp_path):
+    graph = broken(CASES["agent-name"][0] + " ; " + CASES["count-min"][0])
+    reading = Reading.of(shapes)
+    index = ValueIndex(reading.values, reading.inverse)
+    add = index.adder()
+    for s, p, o in graph:
+        add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    plan = compile_shapes(shapes, DataFacts({}, frozenset()))
+    checks = NativeChecks(shapes, {}, index)
+    parts = checks.share_out(plan.queries, 3)
+    numbers = [number for part in parts for number in part]
+    assert sorted(numbers) == [n for n, query in enumerate(plan.queries) if checks.answerable(query)]
+    assert len(parts) == 3
+    path = tmp_path / "broken.ttl"
+    graph.serialize(path, format="turtle")
+    forked = validate([path], store="memory")
+    monkeypatch.setattr("hckg.fastshacl.runner.usable_cpus", lambda: 1)
+    assert unlabelled(validate([path], store="memory").results) == unlabelled(forked.results)

@@ -21,7 +21,7 @@ from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
 from hckg.fastshacl.native import NativeChecks
 from hckg.fastshacl.sparql import copy_path, string
-from hckg.fork_pool import ordered_map, usable_cpus
+from hckg.fork_pool import forked_map, usable_cpus
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store import CatalogueStore, to_rdflib
@@ -175,8 +175,8 @@ def _answers(source, queries: list, native: NativeChecks | None):
     """(query, its rows or the ``QueryFailed`` it raised) for every query, in the order they are answered.
 
     Without ``native``, the source answers them in threads. With it, it answers those ``native`` does not,
-    and ``native`` the others, its share split over forked processes (the index is shared, not copied)
-    with the source's queries beside them (forked before any thread runs, with no thread to inherit).
+    and ``native`` the others, its share split between this process and forked ones (the index is shared,
+    not copied), with the source's queries beside them (forked before any thread runs, none to inherit).
     """
     if native is None:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
@@ -184,8 +184,9 @@ def _answers(source, queries: list, native: NativeChecks | None):
             for future in as_completed(futures):
                 yield futures[future], future.result()
         return
+    workers = usable_cpus()
     in_sparql = [number for number, query in enumerate(queries) if not native.answerable(query)]
-    jobs = [("native", part) for part in native.share_out(queries, usable_cpus())] + [
+    jobs = [("native", part) for part in native.share_out(queries, workers)] + [
         ("sparql", [number]) for number in in_sparql]
 
     def job(item) -> dict:
@@ -193,7 +194,7 @@ def _answers(source, queries: list, native: NativeChecks | None):
         if kind == "sparql":
             return {number: _select(source, queries[number].text) for number in numbers}
         return native.answer(queries, numbers)
-    for answers in ordered_map(job, jobs):
+    for answers in forked_map(job, jobs, workers):
         for number, rows in answers.items():
             yield queries[number], rows
 
