@@ -1,7 +1,8 @@
 """SHACL validation of a catalogue, as a report of one-line results.
 
-Two engines give the same results: ``fast`` (the default) runs the shapes compiled to SPARQL on the
-embedded store (``hckg.fastshacl``), ``pyshacl`` runs pySHACL, the reference, on an rdflib graph.
+Two engines give the same results: ``fast`` (the default) runs the compiled shapes (``hckg.fastshacl``):
+in memory, most checks in Python on the parsed triples and the rest in SPARQL on a small store; on the
+on-disk store, all in SPARQL. ``pyshacl`` runs pySHACL, the reference, on an rdflib graph.
 """
 
 import json

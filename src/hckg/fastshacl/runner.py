@@ -5,6 +5,7 @@ The report is a standard ``sh:ValidationReport`` graph with one ``sh:ValidationR
 them), read into ``hckg.validate.Result`` rows exactly as pySHACL's reports are. Shapes the compiler
 leaves out, or whose queries the source rejects, are validated by pySHACL when the data can be loaded
 into rdflib (the embedded store); on an endpoint they are not checked. ``Report.notes`` says which.
+In memory, ``hckg.fastshacl.native`` answers most queries from the parsed triples instead of the store.
 """
 
 import os
