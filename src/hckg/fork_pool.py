@@ -34,6 +34,16 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def idle_cpus() -> int:
+    """The usable CPUs the last minute's load average leaves idle, counting the caller's own as idle (at
+    least 1): forking more workers than that only makes them wait for each other."""
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:   # no load average on this system
+        return usable_cpus()
+    return max(1, min(usable_cpus(), round(usable_cpus() - busy + 1)))
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
