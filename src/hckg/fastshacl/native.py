@@ -11,8 +11,8 @@ them into results as it does any other rows; the rest (SHACL-SPARQL constraints,
 run in SPARQL on a store that holds only what those shapes see (``Reading``).
 
 Nodes are held as ``value_index`` holds them (IRIs and blank nodes as strings); literals are the parser's,
-as the source wrote them: datatypes, lexical forms and distinct values are the ones pySHACL sees, and ``sh:datatype`` is decided as ``hckg.fastshacl.datatypes`` decides it
-at every depth (inside ``sh:or`` too, where SPARQL can only check the lexical space).
+as the source wrote them: datatypes, lexical forms and distinct values are the ones pySHACL sees, and
+``sh:datatype`` is decided as ``hckg.fastshacl.datatypes`` decides it at every depth (inside ``sh:or`` too, where SPARQL can only check the lexical space).
 """
 
 import gc
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import VALUE_COMPONENTS, DataFacts, Query, compile_shapes, shape_constraints
@@ -43,7 +43,7 @@ FOCUS_PARAMETERS = {SH.minCount, SH.maxCount, SH.hasValue, SH.qualifiedMinCount,
 NODE_KINDS = {SH.IRI: {"iri"}, SH.BlankNode: {"blank"}, SH.Literal: {"literal"}, SH.BlankNodeOrIRI: {"blank", "iri"},
               SH.BlankNodeOrLiteral: {"blank", "literal"}, SH.IRIOrLiteral: {"iri", "literal"}}
 REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-_INTEGER_TYPES = {str(t) for t in datatypes.INTEGER_RANGES} | {str(datatypes.XSD.integer)}
+_INTEGER_TYPES = {str(t) for t in datatypes.INTEGER_RANGES} | {str(XSD.integer)}
 _DIGITS = re.compile("[0-9]{1,18}")
 
 ValueTest = Callable  # (value, focus) -> violates
