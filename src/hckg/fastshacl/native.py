@@ -12,7 +12,8 @@ run in SPARQL on a store that holds only what those shapes see (``Reading``).
 
 Nodes are held as ``value_index`` holds them (IRIs and blank nodes as strings); literals are the parser's,
 as the source wrote them: datatypes, lexical forms and distinct values are the ones pySHACL sees, and
-``sh:datatype`` is decided as ``hckg.fastshacl.datatypes`` decides it at every depth (inside ``sh:or`` too, where SPARQL can only check the lexical space).
+``sh:datatype`` is decided as ``hckg.fastshacl.datatypes`` decides it at every depth (inside ``sh:or``
+too, where SPARQL can only check the lexical space).
 """
 
 import gc
