@@ -145,7 +145,9 @@ class NativeChecks:
             for test in tests:
                 by_target.setdefault(test[0].target, []).append((*test, rows))
         collecting = gc.isenabled()
-        gc.disable()  # the lists of value nodes hold millions of tuples and make no cycles: collections only rescan them
+        # the lists of value nodes hold millions of tuples and make no cycles: collections would only rescan
+        # them (at 100k datasets, 10.8 s instead of 6 s for the dataset shape)
+        gc.disable()
         try:
             for target, tests in by_target.items():
                 self._run(target, tests)
