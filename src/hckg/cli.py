@@ -82,11 +82,12 @@ def import_markdown(source, output, fmt, base, merge):
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="Report format.")
 @click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="fast: shapes compiled to SPARQL on the embedded store; pyshacl: the reference validator (slow on big catalogues).")
+              help="fast: shapes compiled to checks on the parsed triples and SPARQL queries; pyshacl: the reference validator (slow on big catalogues).")
 @click.option("--endpoint", metavar="URL", help="Validate the graph published at this SPARQL endpoint instead of files.")
 @click.option("--graph", "graph_iri", metavar="IRI", help="With --endpoint: the named graph that holds the catalogue.")
 @click.option("--store", "where", type=click.Choice(["auto", "memory", "disk"]), default="auto", show_default=True,
-              help="fast engine: parse into memory, or use the on-disk store cached under $HCKG_CACHE_DIR; "
+              help="fast engine: parse into memory (checks in Python, SPARQL on a small store), or run every "
+                   "check in SPARQL on the on-disk store cached under $HCKG_CACHE_DIR; "
                    "auto: memory when the catalogue fits comfortably.")
 @reports_errors
 def validate(paths, shapes, fmt, engine, endpoint, graph_iri, where):

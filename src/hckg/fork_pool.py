@@ -11,6 +11,7 @@ consumer is the slower side.
 Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and stop as soon as
 the consumer stops early or an item fails, once they have finished the few items already handed to them;
 the failure is raised in the parent as it was in the worker. With one worker, or where fork is unavailable, the items are mapped in this process.
+``forked_map`` maps a list the same way with this process taking the first item, and returns the list.
 """
 
 import ctypes
@@ -31,6 +32,16 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:   # not Linux
         return os.cpu_count() or 1
+
+
+def idle_cpus() -> int:
+    """The usable CPUs the last minute's load average leaves idle, counting the caller's own as idle (at
+    least 1): forking more workers than that only makes them wait for each other."""
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:   # no load average on this system
+        return usable_cpus()
+    return max(1, min(usable_cpus(), round(usable_cpus() - busy + 1)))
 
 
 def can_fork() -> bool:
@@ -59,6 +70,26 @@ def ordered_map(function: Callable, items: Iterable, workers: int = 0, in_flight
         # done, failed or abandoned: the workers finish the items they were given (at most ``in_flight``)
         # and exit. Not ``Pool.terminate``: it kills workers that may be holding the result queue's lock,
         # and its own shutdown then waits for that lock for ever (seen after Ctrl-C).
+        pool.close()
+        pool.join()
+        _FUNCTION = None
+
+
+def forked_map(function: Callable, items: list, workers: int = 0) -> list:
+    """``[function(item) for item in items]``, the first item mapped in this process while ``workers - 1``
+    forked processes (0: one per usable CPU, less one) map the others: the parent works too, and fewer
+    copies of what the children touch are made (each child copies the pages it writes, refcounts included)."""
+    workers = min(workers or usable_cpus(), len(items))
+    if workers <= 1 or not can_fork():
+        return [function(item) for item in items]
+    global _FUNCTION
+    _FUNCTION = function
+    pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        pending = [pool.apply_async(_call, (item,)) for item in items[1:]]
+        first = function(items[0])
+        return [first] + [result.get() for result in pending]
+    finally:
         pool.close()
         pool.join()
         _FUNCTION = None

@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -306,11 +307,12 @@ class _Contents:
     their triples are kept, and the literals of a predicate are kept (copied) only if one of them is not in
     a form the store holds exactly as written (``FAITHFUL_FORMS``); otherwise the store's own terms are the
     source terms. None: every triple, and a kept copy of every XSD-typed literal. ``copies=False``: no kept
-    copies at all (for a holder of the parsed terms themselves, ``hckg.quad_index``).
+    copies at all (for a holder of the parsed terms themselves, ``hckg.quad_index``). ``tap``: a function also
+    given every triple read, wanted or not, as parsed (one parse feeding a store and an index).
     """
 
-    def __init__(self, wanted: frozenset | None = None, copies: bool = True):
-        self.copies = copies
+    def __init__(self, wanted: frozenset | None = None, copies: bool = True, tap: Callable | None = None):
+        self.copies, self.tap = copies, tap
         self.triples = 0
         self.prefixes: list[tuple[str, str]] = []
         self.predicates: set[str] = set()
@@ -324,6 +326,7 @@ class _Contents:
         literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
         kept_datatype, predicates, wanted = SOURCE_DATATYPE, self.predicates, self.wanted
         lean = wanted is not None
+        tap = self.tap
         decided: dict = {}  # datatype -> (the kept copy's datatype or False, its faithful forms or None)
         copied: set = set()  # predicates whose literals are copied
         deferred: dict = {}  # predicate -> quads of its literals, all in faithful forms so far: not copied yet
@@ -332,11 +335,13 @@ class _Contents:
                 parser, triples_only = _parser(path, handle, stage)
                 count = 0
                 try:
-                    if not lean and not self.copies:   # every triple as parsed: nothing to look at
+                    if not lean and not self.copies and tap is None:   # every triple as parsed: nothing to look at
                         for count, quad in enumerate(parser, 1):
                             yield quad if triples_only else quad_type(quad.subject, quad.predicate, quad.object)
                     else:
                         for count, quad in enumerate(parser, 1):
+                            if tap is not None:
+                                tap(quad)
                             if lean and (predicate := quad.predicate) not in wanted:
                                 continue
                             obj = quad.object
@@ -402,10 +407,10 @@ def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
 
 
 def read_files(files: list[Path], progress: Progress, consume, predicates: frozenset | None = None,
-               copies: bool = True) -> tuple:
+               copies: bool = True, tap: Callable | None = None) -> tuple:
     """Give the quads of ``files`` (see ``_Contents``) to ``consume``; return the build's metadata and what
     ``consume`` returned."""
-    contents = _Contents(predicates, copies)
+    contents = _Contents(predicates, copies, tap)
     with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
         result = consume(contents.quads(files, stage))
     return {"files": [str(path) for path in files], "triples": contents.triples,

@@ -1,7 +1,8 @@
 """SHACL validation of a catalogue, as a report of one-line results.
 
-Two engines give the same results: ``fast`` (the default) runs the shapes compiled to SPARQL on the
-embedded store (``hckg.fastshacl``), ``pyshacl`` runs pySHACL, the reference, on an rdflib graph.
+Two engines give the same results: ``fast`` (the default) runs the compiled shapes (``hckg.fastshacl``):
+in memory, most checks in Python on the parsed triples and the rest in SPARQL on a small store; on the
+on-disk store, all in SPARQL. ``pyshacl`` runs pySHACL, the reference, on an rdflib graph.
 """
 
 import json
@@ -144,19 +145,37 @@ def validate(paths=None, shapes=None, *, engine: str = "fast", store: str = "aut
              progress: Progress = NO_PROGRESS) -> Report:
     """Validate the catalogue (default ``data/``) with the ontology against ``shapes/``.
 
-    ``engine="fast"`` loads the catalogue into the embedded store (``store``: see ``hckg.store.open_store``)
-    and runs the compiled shapes; ``engine="pyshacl"`` loads it into rdflib and runs pySHACL.
+    ``engine="fast"`` runs the compiled shapes: in memory (``store="memory"``, or ``"auto"`` when the
+    catalogue fits) on the parsed triples, with a small SPARQL store for the checks that need SPARQL
+    (``validate_index``); on the cached on-disk store (``store="disk"``: see ``hckg.store.open_store``)
+    entirely in SPARQL. ``engine="pyshacl"`` loads the catalogue into rdflib and runs pySHACL.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown validation engine '{engine}'; use one of {', '.join(ENGINES)}")
     shapes_graph = load_shapes(shapes)
     if engine == "pyshacl":
         return validate_graph(load_graph(paths), shapes_graph)
-    from hckg.fastshacl.visible import visible_predicates
-    from hckg.store import open_store
+    from hckg.graph import catalogue_files
+    from hckg.store import STORES, fits_in_memory, open_store
 
-    catalogue = open_store(paths, where=store, predicates=visible_predicates(shapes_graph), progress=progress)
-    return validate_store(catalogue, shapes_graph, progress=progress)
+    if store not in STORES:
+        raise UsageError(f"unknown store '{store}'; use one of {', '.join(STORES)}")
+    if store == "memory" or (store == "auto" and fits_in_memory(catalogue_files(paths))):
+        return validate_index(paths, shapes_graph, progress=progress)
+    return validate_store(open_store(paths, where="disk", progress=progress), shapes_graph, progress=progress)
+
+
+def validate_index(paths, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:
+    """Validate the catalogue read once into a ``hckg.fastshacl.value_index.ValueIndex``, which answers most
+    compiled checks (``hckg.fastshacl.native``), and an in-memory store of what the others see, which runs them."""
+    from hckg.fastshacl.native import Reading
+    from hckg.fastshacl.runner import StoreSource, run
+    from hckg.fastshacl.value_index import read_catalogue
+
+    reading = Reading.of(shapes)
+    index, store = read_catalogue(paths, reading.values, reading.inverse, reading.store, progress=progress)
+    return run(StoreSource(store), shapes, store.names, pyshacl_data=store.rdflib_graph, native_index=index,
+               progress=progress)
 
 
 def validate_store(store, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:

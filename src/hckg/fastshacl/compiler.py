@@ -135,6 +135,27 @@ def targeted_shapes(shapes: Graph) -> list:
     return sorted((s for s in found if not _deactivated(shapes, s)), key=str)
 
 
+def shape_constraints(shapes: Graph, shape):
+    """(parameter, value, component, kind) of each constraint of ``shape``; kind is "value" or "focus"."""
+    for parameter, value in sorted(shapes.predicate_objects(shape), key=lambda pv: (str(pv[0]), str(pv[1]))):
+        if parameter in NOT_CONSTRAINTS or not str(parameter).startswith(str(SH)):
+            continue
+        if parameter in VALUE_COMPONENTS:
+            yield parameter, value, VALUE_COMPONENTS[parameter], "value"
+        elif parameter in FOCUS_COMPONENTS:
+            if parameter == SH.qualifiedValueShape and shapes.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+                raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            if parameter == SH.qualifiedValueShape:
+                for bound, component in ((SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
+                                         (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent)):
+                    if shapes.value(shape, bound) is not None:
+                        yield bound, value, component, "focus"
+            else:
+                yield parameter, value, FOCUS_COMPONENTS[parameter], "focus"
+        elif parameter != SH.qualifiedValueShapesDisjoint:
+            raise Unsupported(f"{shapes.namespace_manager.normalizeUri(parameter)} is not compiled")
+
+
 def _deactivated(shapes: Graph, node) -> bool:
     return shapes.value(node, SH.deactivated) == Literal(True)
 
@@ -157,24 +178,7 @@ class _Compiler:
         return list(self.sg.objects(node, SH.message))
 
     def constraints(self, shape):
-        """(parameter, value, component, kind) of each constraint of ``shape``; kind is "value" or "focus"."""
-        for parameter, value in sorted(self.sg.predicate_objects(shape), key=lambda pv: (str(pv[0]), str(pv[1]))):
-            if parameter in NOT_CONSTRAINTS or not str(parameter).startswith(str(SH)):
-                continue
-            if parameter in VALUE_COMPONENTS:
-                yield parameter, value, VALUE_COMPONENTS[parameter], "value"
-            elif parameter in FOCUS_COMPONENTS:
-                if parameter == SH.qualifiedValueShape and self.sg.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
-                    raise Unsupported("sh:qualifiedValueShapesDisjoint")
-                if parameter == SH.qualifiedValueShape:
-                    for bound, component in ((SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
-                                             (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent)):
-                        if self.sg.value(shape, bound) is not None:
-                            yield bound, value, component, "focus"
-                else:
-                    yield parameter, value, FOCUS_COMPONENTS[parameter], "focus"
-            elif parameter != SH.qualifiedValueShapesDisjoint:
-                raise Unsupported(f"{self.sg.namespace_manager.normalizeUri(parameter)} is not compiled")
+        return shape_constraints(self.sg, shape)
 
     def needs_source(self, parameter, value, seen: frozenset = frozenset()) -> bool:
         """Whether a constraint looks at literals' lexical forms or datatypes (then it reads kept source literals)."""

@@ -5,6 +5,7 @@ The report is a standard ``sh:ValidationReport`` graph with one ``sh:ValidationR
 them), read into ``hckg.validate.Result`` rows exactly as pySHACL's reports are. Shapes the compiler
 leaves out, or whose queries the source rejects, are validated by pySHACL when the data can be loaded
 into rdflib (the embedded store); on an endpoint they are not checked. ``Report.notes`` says which.
+In memory, ``hckg.fastshacl.native`` answers most queries from the parsed triples instead of the store.
 """
 
 import os
@@ -19,7 +20,9 @@ from rdflib.namespace import RDF, RDFS, SH
 from hckg.errors import InputError
 from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
+from hckg.fastshacl.native import NativeChecks
 from hckg.fastshacl.sparql import copy_path, string
+from hckg.fork_pool import forked_map, idle_cpus
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store import CatalogueStore, to_rdflib
@@ -112,11 +115,13 @@ def accepted_regexes(source, candidates: set) -> frozenset:
 
 
 def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph] | None = None,
-        progress: Progress = NO_PROGRESS):
+        native_index=None, progress: Progress = NO_PROGRESS):
     """Validate the data behind ``source`` against ``shapes``; ``names`` binds the prefixes for display.
 
     ``pyshacl_data`` loads the same data into rdflib for shapes left to pySHACL; without it those shapes
-    are reported as not checked.
+    are reported as not checked. ``native_index``: a ``value_index.ValueIndex`` of the same data (of what
+    ``native.Reading`` names), which answers the queries ``native.NativeChecks`` can; the source then needs
+    to hold only what the others see.
     """
     from hckg.validate import Report, read_results, validate_graph
 
@@ -125,22 +130,21 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     plan = compile_shapes(shapes, facts)
     fallback = dict(plan.fallback)
     found: dict = {}  # targeted shape -> [(check, row)]
-    with progress.stage("Validating", len(plan.queries)) as stage, \
-            ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        futures = {pool.submit(source.select, query.text): query for query in plan.queries}
-        for future in as_completed(futures):
+
+    def collect(query, rows) -> None:
+        for row in rows:
+            for check, flag in zip(query.checks, query.flags):
+                if flag is None or str(row.get(flag)) == "true":
+                    found.setdefault(query.checks[0].target, []).append((check, row))
+
+    native = NativeChecks(shapes, facts.subclasses, native_index) if native_index is not None else None
+    with progress.stage("Validating", len(plan.queries)) as stage:
+        for query, rows in _answers(source, plan.queries, native):
             stage.advance()
-            query = futures[future]
-            target = query.checks[0].target
-            try:
-                rows = future.result()
-            except QueryFailed as exc:
-                fallback[target] = f"the SPARQL source rejected a query: {exc}"
-                continue
-            for row in rows:
-                for check, flag in zip(query.checks, query.flags):
-                    if flag is None or str(row.get(flag)) == "true":
-                        found.setdefault(target, []).append((check, row))
+            if isinstance(rows, QueryFailed):
+                fallback[query.checks[0].target] = f"the SPARQL source rejected a query: {rows}"
+            else:
+                collect(query, rows)
     report = bind_prefixes(Graph())
     node = BNode()
     report.add((node, RDF.type, SH.ValidationReport))
@@ -166,6 +170,44 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     results = read_results(report, names)
     report.add((node, SH.conforms, Literal(not any(r.severity == "Violation" for r in results))))
     return Report(results=results, graph=report, notes=notes)
+
+
+def _answers(source, queries: list, native: NativeChecks | None):
+    """(query, its rows or the ``QueryFailed`` it raised) for every query, in the order they are answered.
+
+    Without ``native``, the source answers them in threads. With it, it answers those ``native`` does not,
+    and ``native`` the others. With idle CPUs, the work is split between this process (which also runs the
+    source's queries) and forked ones (the index is shared, not copied; forked before any thread runs). On
+    a busy machine one process does it all: at 100k datasets under a load average of 3 on 2 CPUs, forking
+    took 17 s of CPU and 17-24 s against 14-16 s in one process (the child's copies of the pages it reads).
+    """
+    if native is None:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            futures = {pool.submit(_select, source, query.text): query for query in queries}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        return
+    workers = idle_cpus()
+    in_sparql = [number for number, query in enumerate(queries) if not native.answerable(query)]
+    parts = native.share_out(queries, workers) or [[]]
+    jobs = [(parts[0], in_sparql)] + [(part, []) for part in parts[1:]]  # this process takes the first
+
+    def job(item) -> dict:
+        natives, sparql = item
+        answers = native.answer(queries, natives)
+        answers.update((number, _select(source, queries[number].text)) for number in sparql)
+        return answers
+    for answers in forked_map(job, jobs, workers):
+        for number, rows in answers.items():
+            yield queries[number], rows
+
+
+def _select(source, query: str):
+    """The rows of ``query``, or the ``QueryFailed`` the source raised."""
+    try:
+        return source.select(query)
+    except QueryFailed as exc:
+        return exc
 
 
 def _show(graph: Graph, node) -> str:
