@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from hckg.fastshacl.visible import visible_predicates
 from hckg.graph import load_graph
+from hckg.fastshacl.value_index import read_catalogue
 from hckg.store import FAITHFUL_FORMS, SOURCE_LITERALS, open_store
 from hckg.validate import load_shapes, validate, validate_store
 
@@ -83,10 +84,15 @@ def unlabelled(report) -> list[str]:
     return sorted(re.sub(r"_:\w+", "_:", line) for line in report.to_text().splitlines())
 
 
+def filtered_store(files, predicates):
+    """The in-memory store validation fills beside its index: only the triples of ``predicates``."""
+    return read_catalogue(files, frozenset(), frozenset(), predicates)[1]
+
+
 def filtered_and_complete(files, shapes):
     """The compiled engine's report on a store of the visible triples and on one of all triples."""
     visible = visible_predicates(shapes)
-    partial = open_store(files, where="memory", predicates=visible)
+    partial = filtered_store(files, visible)
     complete = open_store(files, where="memory")
     assert len(partial.store) < len(complete.store)  # the filter dropped something
     return validate_store(partial, shapes), validate_store(complete, shapes)
@@ -179,7 +185,7 @@ def test_a_validation_store_keeps_the_literals_of_predicates_the_store_would_cha
 @prefix dct: <http://purl.org/dc/terms/> . @prefix schema: <https://schema.org/> .
 <https://example.org/d> a dcat:Dataset ; dct:issued {objects} ; schema:isAccessibleForFree {objects} .
 """)
-    store = open_store([data], where="memory", predicates=visible_predicates(shapes))
+    store = filtered_store([data], visible_predicates(shapes))
     predicates = {"http://purl.org/dc/terms/issued", "https://schema.org/isAccessibleForFree"}
     assert store.literal_predicates == (predicates if copied else set())
     assert len(list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(SOURCE_LITERALS)))) == (

@@ -14,9 +14,10 @@ pyoxigraph rewrites literals it understands (``"5"^^xsd:nonNegativeInteger`` is 
 literal with an XSD datatype other than xsd:string is also kept, as parsed, in the named graph
 ``SOURCE_LITERALS``, with its datatype IRI prefixed by ``SOURCE_DATATYPE`` (a datatype pyoxigraph does not
 know, so it keeps the literal untouched). Queries on the default graph see the catalogue as usual;
-``to_rdflib`` turns such a kept literal back into the source term. An in-memory store made for validation
-(``open_store(predicates=…)``) holds less: only the triples of those predicates, and kept literals only for
-the predicates that have a literal the store would rewrite (``literal_predicates`` says which).
+``to_rdflib`` turns such a kept literal back into the source term. The small store validation fills
+(``read_files(predicates=…)``, see ``hckg.fastshacl.value_index``) holds less: only the triples of those
+predicates, and kept literals only for the predicates that have a literal the store would rewrite
+(``literal_predicates`` says which).
 """
 
 import hashlib
@@ -156,7 +157,7 @@ def _signature(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def open_store(paths=None, *, ontology: bool = True, where: str = "disk", predicates: frozenset | None = None,
+def open_store(paths=None, *, ontology: bool = True, where: str = "disk",
                progress: Progress = NO_PROGRESS) -> CatalogueStore:
     """Open the store of a catalogue (default ``data/``) plus the ontology.
 
@@ -164,16 +165,13 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk", predic
     in well under a second). ``"memory"``: an in-memory store, parsed now and not kept; its queries run
     about three times faster than on disk, so one long job (validation) is faster there even counting the
     parse. ``"auto"``: memory if the catalogue fits comfortably (``fits_in_memory``), else disk.
-    ``predicates`` (IRIs): an in-memory store for a job that reads no others (validation:
-    ``hckg.fastshacl.visible``) holds only their triples, and kept literals only where the store would
-    change one (see ``_Contents``); the on-disk store always holds every triple and every kept literal.
     """
     if where not in STORES:
         raise UsageError(f"unknown store '{where}'; use one of {', '.join(STORES)}")
     files = catalogue_files(paths, ontology=ontology)
     if where == "memory" or (where == "auto" and fits_in_memory(files)):
         store = ox.Store()
-        meta = _fill(store, files, progress, predicates)
+        meta = _fill(store, files, progress)
         return catalogue_store(store, files, meta, None)
     root = cache_root() / "stores"
     location = root / store_key(files)
@@ -417,9 +415,9 @@ def read_files(files: list[Path], progress: Progress, consume, predicates: froze
             "prefixes": contents.prefixes, "literal_predicates": sorted(contents.predicates)}, result
 
 
-def _fill(store: ox.Store, files: list[Path], progress: Progress, predicates: frozenset | None = None) -> dict:
-    """Load ``files`` (the triples with ``predicates``, if given) into ``store``; return the build's metadata."""
-    return read_files(files, progress, store.bulk_extend, predicates)[0]
+def _fill(store: ox.Store, files: list[Path], progress: Progress) -> dict:
+    """Load ``files`` into ``store``; return the build's metadata."""
+    return read_files(files, progress, store.bulk_extend)[0]
 
 
 def catalogue_store(store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:

@@ -89,7 +89,7 @@ def read_catalogue(paths, values: frozenset | None, inverse: frozenset, store_pr
                    progress: Progress = NO_PROGRESS) -> tuple[ValueIndex, CatalogueStore]:
     """The catalogue (default ``data/``, plus the ontology) read once into a ``ValueIndex`` (of ``values`` and
     ``inverse``) and an in-memory store of the triples with ``store_predicates`` (None: all), with the kept
-    literals ``open_store(predicates=…)`` keeps."""
+    literals ``hckg.store`` keeps for such a store."""
     files = catalogue_files(paths)
     index, store = ValueIndex(values, inverse), ox.Store()
     collecting = gc.isenabled()
