@@ -192,7 +192,7 @@ WORKLOADS = {
     ],
     "validate": [
         Variant("pySHACL (baseline)", "validate_pyshacl"),
-        Variant("compiled SHACL, in-memory store", "validate_fast_memory"),
+        Variant("compiled SHACL in memory: parsed triples + small store", "validate_fast_memory"),
         Variant("compiled SHACL, on-disk store, warm", "validate_fast_disk", cache="warm"),
         Variant("Jena SHACL 4.5 (benchmarks/jena.sh)", "validate_jena", needs=JENA_CLASSPATH),
     ],
