@@ -13,8 +13,7 @@ names and parents (two attributions of one role, two parents of one name, two na
 label-coverage joins the label sets in use instead of testing each member (a smaller label in a set no
 dataset uses does not name the finding); datasets-by-label looks an IRI up instead of comparing STR() with
 every labelled node, so a literal that is only the object of a mapping (skos:exactMatch "Legacy code",
-not a label) is no longer a start: a finding is asked for by a label's name or by an IRI; the same holds
-for datasets-by-content (a literal that is only the object of skos:broader).
+not a label) is no longer a start: a finding is asked for by a label's name or by an IRI.
 """
 
 import pytest
@@ -117,8 +116,6 @@ ex:label-a skos:inScheme ex:unused-labels ; skos:prefLabel "A label"@en ;
     skos:exactMatch <http://id.nlm.nih.gov/mesh/D000001> .
 ex:label-c skos:inScheme ex:labels ; skos:prefLabel "C label"@en ; skos:closeMatch ex:label-b ;
     skos:exactMatch "Legacy code" .
-ex:one hckg:contentType ex:legacy-type .
-ex:legacy-type skos:prefLabel "Legacy type"@en ; skos:broader "Old heading" .
 """
 
 FREE_ALL = ("dataset,title,accessRights,requirement\n"
@@ -151,11 +148,6 @@ ROLLUP_CASES = [
     ("datasets-by-label", {"label": "http://id.nlm.nih.gov/mesh/D000001"}, BY_LABEL_C),
     ("datasets-by-label", {"label": "c LABEL"}, BY_LABEL_C),
     ("datasets-by-label", {"label": "Legacy code"}, "dataset,title,label,concept\n"),
-    ("datasets-by-content", {"content": "legacy TYPE"},
-     "dataset,title,content\nhttps://example.org/one,Free as one,Legacy type\n"),
-    ("datasets-by-content", {"content": "https://example.org/legacy-type"},
-     "dataset,title,content\nhttps://example.org/one,Free as one,Legacy type\n"),
-    ("datasets-by-content", {"content": "Old heading"}, "dataset,title,content\n"),
     ("label-coverage", {},
      "finding,dataset,title,datasetLabel\n"
      "B label,https://example.org/one,Free as one,B label\n"
