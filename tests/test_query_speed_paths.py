@@ -11,9 +11,7 @@ datasets out with MINUS and skips the category test with IF (a free "1", a gate 
 requirement, no theme, a category by name, by IRI and empty); organisations-and-roles counts before it adds
 names and parents (two attributions of one role, two parents of one name, two names, a person, a non-dataset);
 label-coverage joins the label sets in use instead of testing each member (a smaller label in a set no
-dataset uses does not name the finding); datasets-by-label looks an IRI up instead of comparing STR() with
-every labelled node, so a literal that is only the object of a mapping (skos:exactMatch "Legacy code",
-not a label) is no longer a start: a finding is asked for by a label's name or by an IRI.
+dataset uses does not name the finding).
 """
 
 import pytest
@@ -114,8 +112,7 @@ ex:labels a skos:ConceptScheme .
 ex:label-b skos:inScheme ex:labels ; skos:prefLabel "B label"@en ; skos:exactMatch <http://id.nlm.nih.gov/mesh/D000001> .
 ex:label-a skos:inScheme ex:unused-labels ; skos:prefLabel "A label"@en ;
     skos:exactMatch <http://id.nlm.nih.gov/mesh/D000001> .
-ex:label-c skos:inScheme ex:labels ; skos:prefLabel "C label"@en ; skos:closeMatch ex:label-b ;
-    skos:exactMatch "Legacy code" .
+ex:label-c skos:inScheme ex:labels ; skos:prefLabel "C label"@en ; skos:closeMatch ex:label-b .
 """
 
 FREE_ALL = ("dataset,title,accessRights,requirement\n"
@@ -123,9 +120,6 @@ FREE_ALL = ("dataset,title,accessRights,requirement\n"
             "https://example.org/open,Open,,Registration\n"
             "https://example.org/open,Open,,Terms of use\n"
             "https://example.org/other-theme,Other theme,,\n")
-BY_LABEL_C = ("dataset,title,label,concept\n"
-              "https://example.org/one,Free as one,B label,https://example.org/label-b\n"
-              "https://example.org/one,Free as one,C label,https://example.org/label-c\n")
 ROLLUP_CASES = [
     ("free-without-application", {}, FREE_ALL),
     ("free-without-application", {"category": ""}, FREE_ALL),
@@ -144,10 +138,6 @@ ROLLUP_CASES = [
      "https://example.org/named-twice,Name one,publisher,1,\n"
      "https://example.org/named-twice,Name two,publisher,1,\n"
      "https://example.org/twin,Twin,publisher,2,Parent\n"),
-    ("datasets-by-label", {"label": "https://example.org/label-c"}, BY_LABEL_C),
-    ("datasets-by-label", {"label": "http://id.nlm.nih.gov/mesh/D000001"}, BY_LABEL_C),
-    ("datasets-by-label", {"label": "c LABEL"}, BY_LABEL_C),
-    ("datasets-by-label", {"label": "Legacy code"}, "dataset,title,label,concept\n"),
     ("label-coverage", {},
      "finding,dataset,title,datasetLabel\n"
      "B label,https://example.org/one,Free as one,B label\n"
