@@ -60,9 +60,11 @@ class StoreEngine:
     def select(self, query: str) -> Table:
         solutions = self._run(query)
         columns = [variable.value for variable in solutions.variables]
-        convert = _converter()
-        rows = [tuple(convert(term) for term in solution) for solution in solutions]
-        return Table(columns, self._source_rows(query, columns, rows, convert))
+        terms = _Terms()
+        rows = [tuple(map(terms.__getitem__, solution)) for solution in solutions]
+        if not any(map(_is_typed, terms.values())):  # each distinct term once, not each cell
+            return Table(columns, rows)
+        return Table(columns, self._source_rows(query, columns, rows, terms.__getitem__))
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))
@@ -110,17 +112,16 @@ class StoreEngine:
                 for row in rows]
 
 
-def _converter():
-    """A memoising ``to_rdflib`` for one answer: titles and labels repeat across rows."""
-    memo: dict = {None: None}
+class _Terms(dict):
+    """The rdflib term of each store term of one answer (None for unbound), each converted once: titles and
+    labels repeat across rows, and a present key is found without a Python call per cell."""
 
-    def convert(term):
-        found = memo.get(term)
-        if found is None and term is not None:
-            found = memo[term] = to_rdflib(term)
+    def __init__(self):
+        super().__init__({None: None})
+
+    def __missing__(self, term):
+        found = self[term] = to_rdflib(term)
         return found
-
-    return convert
 
 
 def _may_be_rewritten(literal: ox.Literal) -> bool:
