@@ -607,22 +607,11 @@ class DirectRenderer:
         """``_Stream.batch`` for a batch of datasets: its node objects dumped and what it says of each nested
         IRI node; or why it was declined."""
         roots = [str(d) for d in datasets]
-        collecting = gc.isenabled()
-        gc.disable()   # a batch makes ~10^5 small containers and no cycles: the collector would only rescan them
-        try:
+
+        def render():
             out = self.walk(roots)
-            framer = _Framer(self, out)
-            objects = framer.frame(roots)
-            for node in out:
-                if node not in framer.written:
-                    self.check_described_elsewhere(node, out)
-            return [jsonld.dumped(obj) for obj in objects], self.nested(out)
-        except _Unsupported as exc:
-            self.declined.append(str(exc))
-            return Declined(str(exc))
-        finally:
-            if collecting:
-                gc.enable()
+            return [jsonld.dumped(obj) for obj in self._framed(out, roots)], self.nested(out)
+        return self._declining(render)
 
     def chunk(self, profile: Profile, catalog: str, source: str, values: list[str]) -> tuple[dict, list] | Declined:
         """``_Stream.chunk``'s rendition and framing: the catalogue's node object as ``profile`` (whose
@@ -631,26 +620,39 @@ class DirectRenderer:
         kinds, reason = plan_for(profile)
         if kinds is None:
             return Declined(reason)
-        collecting = gc.isenabled()
-        gc.disable()   # as in ``batch``
-        try:
+
+        def render():
             walk = _Walk(self, kinds, (catalog, {source: values}))
             walk.follow(profile.catalog_kind, catalog)
             out = walk.run()
             if catalog not in out:
                 raise _Unsupported("the catalogue keeps none of the chunk's values")
-            framer = _Framer(self, out)
-            obj = framer.frame([catalog])[0]
-            for node in out:
-                if node not in framer.written:
-                    self.check_described_elsewhere(node, out)
-            return obj, self.nested(out)
+            return self._framed(out, [catalog])[0], self.nested(out)
+        return self._declining(render)
+
+    def _declining(self, render: Callable):
+        """``render()``, or why it was declined; the collector is off meanwhile (a part makes ~10^5 small
+        containers and no cycles: it would only rescan them)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return render()
         except _Unsupported as exc:
             self.declined.append(str(exc))
             return Declined(str(exc))
         finally:
             if collecting:
                 gc.enable()
+
+    def _framed(self, out: dict, roots: list) -> list[dict]:
+        """The node objects of ``roots`` framed from a walk's output, once the nodes no root reached are
+        found to be datasets of other batches that say no more (``check_described_elsewhere``)."""
+        framer = _Framer(self, out)
+        objects = framer.frame(roots)
+        for node in out:
+            if node not in framer.written:
+                self.check_described_elsewhere(node, out)
+        return objects
 
     def walk(self, roots: list) -> dict:
         walk = _Walk(self)
