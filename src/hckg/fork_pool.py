@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 
 PR_SET_PDEATHSIG = 1   # prctl option: the signal a process gets when its parent dies
@@ -55,10 +56,7 @@ def ordered_map(function: Callable, items: Iterable, workers: int = 0, in_flight
         yield from map(function, items)
         return
     in_flight = in_flight or 2 * workers
-    global _FUNCTION
-    _FUNCTION = function
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
-    try:
+    with _pool(function, workers) as pool:
         pending: deque = deque()
         for item in items:
             pending.append(pool.apply_async(_call, (item,)))
@@ -66,13 +64,6 @@ def ordered_map(function: Callable, items: Iterable, workers: int = 0, in_flight
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
-    finally:
-        # done, failed or abandoned: the workers finish the items they were given (at most ``in_flight``)
-        # and exit. Not ``Pool.terminate``: it kills workers that may be holding the result queue's lock,
-        # and its own shutdown then waits for that lock for ever (seen after Ctrl-C).
-        pool.close()
-        pool.join()
-        _FUNCTION = None
 
 
 def forked_map(function: Callable, items: list, workers: int = 0) -> list:
@@ -82,13 +73,23 @@ def forked_map(function: Callable, items: list, workers: int = 0) -> list:
     workers = min(workers or usable_cpus(), len(items))
     if workers <= 1 or not can_fork():
         return [function(item) for item in items]
-    global _FUNCTION
-    _FUNCTION = function
-    pool = multiprocessing.get_context("fork").Pool(workers - 1, initializer=_start_worker, initargs=(os.getpid(),))
-    try:
+    with _pool(function, workers - 1) as pool:
         pending = [pool.apply_async(_call, (item,)) for item in items[1:]]
         first = function(items[0])
         return [first] + [result.get() for result in pending]
+
+
+@contextmanager
+def _pool(function: Callable, processes: int):
+    """``processes`` forked workers that run ``function``. However the block ends (done, failed or
+    abandoned), the workers finish the items they were given and exit. Not ``Pool.terminate``: it kills
+    workers that may be holding the result queue's lock, and its own shutdown then waits for that lock for
+    ever (seen after Ctrl-C)."""
+    global _FUNCTION
+    _FUNCTION = function
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        yield pool
     finally:
         pool.close()
         pool.join()
