@@ -132,7 +132,7 @@ def targeted_shapes(shapes: Graph) -> list:
         found.update(shapes.subjects(predicate, None))
     for kind in (SH.NodeShape, SH.PropertyShape):
         found.update(s for s in shapes.subjects(RDF.type, kind) if (s, RDF.type, RDFS.Class) in shapes)
-    return sorted((s for s in found if not _deactivated(shapes, s)), key=str)
+    return sorted((s for s in found if not deactivated(shapes, s)), key=str)
 
 
 def shape_constraints(shapes: Graph, shape):
@@ -156,7 +156,8 @@ def shape_constraints(shapes: Graph, shape):
             raise Unsupported(f"{shapes.namespace_manager.normalizeUri(parameter)} is not compiled")
 
 
-def _deactivated(shapes: Graph, node) -> bool:
+def deactivated(shapes: Graph, node) -> bool:
+    """Whether the shape is switched off (``sh:deactivated true``)."""
     return shapes.value(node, SH.deactivated) == Literal(True)
 
 
@@ -422,7 +423,7 @@ class _Compiler:
     def violates(self, shape, x: str, source: bool) -> str:
         """An expression true when node ``x`` does not conform to ``shape`` (used inside other shapes);
         ``source``: ``x`` may be a kept source literal."""
-        if _deactivated(self.sg, shape):
+        if deactivated(self.sg, shape):
             return "false"
         if shape in self.nesting:
             raise Unsupported("recursive shapes")
@@ -460,7 +461,7 @@ class _Compiler:
         queries, focus_checks, focus_tests = [], [], []
         shape_path = self.sg.value(shape, SH.path)
         owners = [shape] if shape_path is not None else [shape] + [
-            p for p in sorted(self.sg.objects(shape, SH.property), key=str) if not _deactivated(self.sg, p)]
+            p for p in sorted(self.sg.objects(shape, SH.property), key=str) if not deactivated(self.sg, p)]
         for owner in owners:
             path_node = self.sg.value(owner, SH.path)
             if owner is not shape and any(True for _ in self.sg.objects(owner, SH.property)):
@@ -475,7 +476,7 @@ class _Compiler:
             for source, constraints in sorted(by_source.items()):
                 queries.append(self.value_query(shape, owner, path_node, source, constraints))
             for constraint in sorted(self.sg.objects(owner, SH.sparql), key=str):
-                if not _deactivated(self.sg, constraint):
+                if not deactivated(self.sg, constraint):
                     queries.append(self.sparql_query(shape, owner, path_node, constraint))
         if focus_checks:
             queries.append(_flagged("?this", self.targets(shape), focus_checks, focus_tests))

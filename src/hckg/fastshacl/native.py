@@ -22,13 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hckg.fastshacl import datatypes
-from hckg.fastshacl.compiler import VALUE_COMPONENTS, DataFacts, Query, compile_shapes, shape_constraints
+from hckg.fastshacl.compiler import (VALUE_COMPONENTS, DataFacts, Query, compile_shapes, deactivated,
+                                     shape_constraints)
 from hckg.fastshacl.sparql import Unsupported, path_parts
-from hckg.fastshacl.value_index import ValueIndex
+from hckg.fastshacl.value_index import ValueIndex, distinct
 from hckg.fastshacl.visible import visible_predicates
 from hckg.store import to_oxigraph, to_rdflib
 
@@ -367,7 +368,7 @@ class NativeChecks:
         test = self._shape_tests.get(shape)
         if test is not None:
             return test
-        if self.sg.value(shape, SH.deactivated) == Literal(True):
+        if deactivated(self.sg, shape):
             return lambda node: False
         if shape in self._building:
             raise Unsupported("recursive shapes")
@@ -415,11 +416,7 @@ def _focus_violations(parameter, value, test: FocusTest, focus_nodes: set, pairs
         bound = int(value)
         return [focus for focus, values in pairs if len(values) > bound and len(set(values)) > bound]
     by_focus = dict(pairs)
-    return [focus for focus in focus_nodes if test(focus, _distinct(by_focus.get(focus, ())))]
-
-
-def _distinct(values):
-    return values if len(values) < 2 else tuple(dict.fromkeys(values))
+    return [focus for focus in focus_nodes if test(focus, distinct(by_focus.get(focus, ())))]
 
 
 def _in_order(v, w, strict: bool) -> bool:

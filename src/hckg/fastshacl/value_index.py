@@ -78,11 +78,16 @@ class ValueIndex:
         return _distinct(self.subjects[predicate])
 
 
+def distinct(values):
+    """``values`` each once, in order (the sequence itself when it cannot hold a repeat)."""
+    return values if len(values) < 2 else tuple(dict.fromkeys(values))
+
+
 def _distinct(by_node: dict) -> Callable:
-    def distinct(node) -> tuple | list:
-        found = by_node.get(node, ())
+    def distinct_at(node) -> tuple | list:
+        found = by_node.get(node, ())   # ``distinct``, inlined: this runs for every focus node of every check
         return found if len(found) < 2 else tuple(dict.fromkeys(found))
-    return distinct
+    return distinct_at
 
 
 def read_catalogue(paths, values: frozenset | None, inverse: frozenset, store_predicates: frozenset | None, *,
