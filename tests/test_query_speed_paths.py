@@ -146,30 +146,20 @@ ROLLUP_CASES = [
 
 
 @pytest.fixture(scope="module")
-def catalogue(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("speed-paths") / "catalogue.ttl"
-    path.write_text(CATALOGUE, encoding="utf-8")
-    return str(path)
+def catalogues(tmp_path_factory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("speed-paths")
+    paths = {}
+    for name, text in (("lookups", CATALOGUE), ("rollups", ROLLUP_CATALOGUE)):
+        path = folder / f"{name}.ttl"
+        path.write_text(text, encoding="utf-8")
+        paths[name] = str(path)
+    return paths
 
 
 @pytest.mark.parametrize("engine", ["store", "rdflib"])
-@pytest.mark.parametrize("name, params, expected", CASES)
-def test_lookups_find_what_the_slow_forms_found(catalogue, engine, name, params, expected):
+@pytest.mark.parametrize("catalogue, name, params, expected",
+                         [("lookups", *case) for case in CASES] + [("rollups", *case) for case in ROLLUP_CASES])
+def test_rewritten_queries_find_what_the_slow_forms_found(catalogues, engine, catalogue, name, params, expected):
     query = stored_query(name)
-    rows = run(query, query.bind(params), local_engine([catalogue], engine=engine))
-    assert render(rows, "csv").replace("\r\n", "\n") == expected
-
-
-@pytest.fixture(scope="module")
-def rollup_catalogue(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("speed-paths") / "rollup.ttl"
-    path.write_text(ROLLUP_CATALOGUE, encoding="utf-8")
-    return str(path)
-
-
-@pytest.mark.parametrize("engine", ["store", "rdflib"])
-@pytest.mark.parametrize("name, params, expected", ROLLUP_CASES)
-def test_rewritten_queries_keep_their_edge_cases(rollup_catalogue, engine, name, params, expected):
-    query = stored_query(name)
-    rows = run(query, query.bind(params), local_engine([rollup_catalogue], engine=engine))
+    rows = run(query, query.bind(params), local_engine([catalogues[catalogue]], engine=engine))
     assert render(rows, "csv").replace("\r\n", "\n") == expected

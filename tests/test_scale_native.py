@@ -3,7 +3,6 @@ engine: the same results on every broken fixture, the catalogue, generated and h
 what it leaves to SPARQL and the store it reads for that; `hckg validate` in memory."""
 
 import re
-import sys
 
 import pyoxigraph as ox
 import pytest
@@ -21,8 +20,8 @@ from hckg.graph import load_graph
 from hckg.store import open_store, store_from_graph, to_oxigraph
 from hckg.validate import load_shapes, validate, validate_graph, validate_store
 
-from conftest import FIXTURES, ROOT
-from test_scale_validate import EDITS, broken, unlabelled
+from conftest import FIXTURES
+from test_scale_validate import EDITS, broken, generated_catalogue, unlabelled
 from test_shapes import CASES
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -75,13 +74,7 @@ def test_catalogue_gives_pyshacls_results(shapes):
 
 
 def test_generated_catalogue_gives_both_engines_results(tmp_path, shapes):
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from generate import BREAKS, generate
-
-    path = tmp_path / "catalogue.ttl"
-    with open(path, "w") as out:
-        summary = generate(80, out, invalid_percent=30, seed=11)
-    assert set(summary.broken) == set(BREAKS)
+    path, summary = generated_catalogue(tmp_path, 80, 30, 11)
     found = validate([path], store="memory")
     assert found.notes == []
     assert found.counts() == {"Violation": summary.violations, "Warning": 0, "Info": 0}

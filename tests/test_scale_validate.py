@@ -67,14 +67,20 @@ def test_catalogue_gives_pyshacls_results(shapes):
     assert unlabelled(from_files.results) == unlabelled(reference)
 
 
-def test_generated_catalogue_gives_pyshacls_results_and_one_violation_per_break(tmp_path, shapes):
+def generated_catalogue(tmp_path, datasets: int, invalid_percent: float, seed: int):
+    """A catalogue from benchmarks/generate.py, broken in every way it knows, and its summary."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import BREAKS, generate
 
     path = tmp_path / "catalogue.ttl"
     with open(path, "w") as out:
-        summary = generate(60, out, invalid_percent=25, seed=7)
+        summary = generate(datasets, out, invalid_percent=invalid_percent, seed=seed)
     assert set(summary.broken) == set(BREAKS)
+    return path, summary
+
+
+def test_generated_catalogue_gives_pyshacls_results_and_one_violation_per_break(tmp_path, shapes):
+    path, summary = generated_catalogue(tmp_path, 60, 25, 7)
     reference = validate_graph(load_graph([path]), shapes).results
     fast = validate_store(open_store([path], where="memory"), shapes)
     assert fast.notes == []
