@@ -17,7 +17,7 @@ from hckg.fastshacl.native import NativeChecks, Reading
 from hckg.fastshacl.runner import StoreSource, run
 from hckg.fastshacl.value_index import ValueIndex, read_catalogue
 from hckg.graph import load_graph
-from hckg.store import open_store, store_from_graph, to_oxigraph
+from hckg.store import SOURCE_DATATYPE, SOURCE_LITERALS, open_store, store_from_graph, to_oxigraph
 from hckg.validate import load_shapes, validate, validate_graph, validate_store
 
 from conftest import FIXTURES
@@ -25,6 +25,7 @@ from test_scale_validate import EDITS, broken, generated_catalogue, unlabelled
 from test_shapes import CASES
 
 DCAT = "http://www.w3.org/ns/dcat#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +37,7 @@ def native(graph: Graph, shapes: Graph):
     """The report of the native checks on ``graph`` (the rest in SPARQL), blank nodes keeping their ids."""
     reading = Reading.of(shapes)
     index = ValueIndex(reading.values, reading.inverse)
-    add = index.adder()
-    for s, p, o in graph:
-        add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    index.fill(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
     store = store_from_graph(graph)
     return run(StoreSource(store), shapes, store.names, pyshacl_data=store.rdflib_graph, native_index=index)
 
@@ -180,24 +179,27 @@ def test_shapes_it_leaves_to_sparql_give_pyshacls_results(tmp_path):
 
 def test_index_holds_strings_for_nodes_and_each_value_once():
     index = ValueIndex(None, {"https://example.org/p"})
-    add = index.adder()
     s, p, o = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.BlankNode("b")
-    for quad in (ox.Quad(s, p, o), ox.Quad(s, p, o), ox.Quad(s, p, ox.Literal("7"))):
-        add(quad)
+    index.fill([ox.Quad(s, p, o), ox.Quad(s, p, o), ox.Quad(s, p, ox.Literal("7"))])
     assert index.values_of("https://example.org/p")("https://example.org/s") == ("_:b", ox.Literal("7"))
     assert set(index.subjects_of("https://example.org/p")("_:b")) == {"https://example.org/s"}
 
 
-def test_read_catalogue_fills_the_index_and_the_store_from_one_parse(tmp_path):
+def test_read_catalogue_fills_the_index_and_its_store_keeps_the_literals_it_may_rewrite(tmp_path):
     path = tmp_path / "data.ttl"
     path.write_text('<https://example.org/s> <https://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#decimal> ;'
                     ' <https://example.org/q> [ <https://example.org/p> "x" ] .\n')
-    index, store = read_catalogue([path], None, frozenset(), frozenset({"https://example.org/p"}))
+    index, _meta = read_catalogue([path], None, frozenset())
     assert set(index.objects) >= {"https://example.org/p", "https://example.org/q"}
     (blank,) = index.objects["https://example.org/q"]["https://example.org/s"]
     assert index.objects["https://example.org/p"][blank] == [ox.Literal("x")]
-    assert {q.predicate.value for q in store.store} == {"https://example.org/p"}
-    assert store.literal_predicates == {"https://example.org/p"}  # "1.0" is not a form the store keeps as written
+    p = {"https://example.org/p"}
+    assert index.rewritten(p) == p  # "1.0" is not a form the store keeps as written
+    store = index.store(p, index.rewritten(p))
+    assert {q.predicate.value for q in store} == p
+    (kept,) = store.quads_for_pattern(None, None, None, ox.NamedNode(SOURCE_LITERALS))
+    assert kept.object == ox.Literal("1", datatype=ox.NamedNode(SOURCE_DATATYPE + XSD + "decimal"))
+    assert len(store) == 3
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -223,9 +225,7 @@ def test_queries_are_shared_out_once_each_and_answered_alike_in_one_process(shap
     graph = broken(CASES["agent-name"][0] + " ; " + CASES["count-min"][0])
     reading = Reading.of(shapes)
     index = ValueIndex(reading.values, reading.inverse)
-    add = index.adder()
-    for s, p, o in graph:
-        add(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    index.fill(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
     plan = compile_shapes(shapes, DataFacts({}, frozenset()))
     checks = NativeChecks(shapes, {}, index)
     parts = checks.share_out(plan.queries, 3)

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from hckg.fastshacl.visible import visible_predicates
 from hckg.graph import load_graph
 from hckg.fastshacl.value_index import read_catalogue
-from hckg.store import FAITHFUL_FORMS, SOURCE_LITERALS, open_store
+from hckg.store import FAITHFUL_FORMS, SOURCE_LITERALS, catalogue_store, open_store
 from hckg.validate import load_shapes, validate, validate_store
 
 from conftest import FIXTURES, ROOT
@@ -85,8 +85,11 @@ def unlabelled(report) -> list[str]:
 
 
 def filtered_store(files, predicates):
-    """The in-memory store validation fills beside its index: only the triples of ``predicates``."""
-    return read_catalogue(files, frozenset(), frozenset(), predicates)[1]
+    """The in-memory store validation makes from its index for its SPARQL checks: only the triples of
+    ``predicates``."""
+    index, meta = read_catalogue(files, predicates, frozenset())
+    kept = index.rewritten(predicates)
+    return catalogue_store(index.store(predicates, kept), files, meta | {"literal_predicates": kept}, None)
 
 
 def filtered_and_complete(files, shapes):

@@ -12,15 +12,19 @@ Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (
 the consumer stops early or an item fails, once they have finished the few items already handed to them;
 the failure is raised in the parent as it was in the worker. With one worker, or where fork is unavailable, the items are mapped in this process.
 ``forked_map`` maps a list the same way with this process taking the first item, and returns the list.
+``beside(function)`` runs one call in a forked process while this one goes on, and gives its result back.
 """
 
 import ctypes
 import multiprocessing
 import os
+import pickle
 import signal
 from collections import deque
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
+
+from hckg.errors import HckgError
 
 PR_SET_PDEATHSIG = 1   # prctl option: the signal a process gets when its parent dies
 
@@ -77,6 +81,70 @@ def forked_map(function: Callable, items: list, workers: int = 0) -> list:
         pending = [pool.apply_async(_call, (item,)) for item in items[1:]]
         first = function(items[0])
         return [first] + [result.get() for result in pending]
+
+
+class ForkedProcessDied(HckgError):
+    """A forked process ended without giving its result."""
+
+
+@contextmanager
+def beside(function: Callable[[], object]):
+    """Start ``function()`` in a forked process and yield a function that waits for its result and returns it,
+    or raises here the exception it raised there. Only the pickled result crosses back (through a pipe). A
+    process that dies without answering (killed, out of memory) raises ``ForkedProcessDied`` instead of
+    leaving the caller waiting; one still running when the block ends is stopped. Without fork, or with one
+    usable CPU, ``function`` runs in this process when its result is asked for."""
+    if usable_cpus() < 2 or not can_fork():
+        yield function
+        return
+    reader, writer = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:   # the child: answer, then leave without the parent's clean-up (atexit, buffered output)
+        code = 1
+        try:
+            os.close(reader)
+            _start_worker(parent)
+            try:
+                answer = pickle.dumps((True, function()))
+            except BaseException as exc:   # raised again in the parent
+                answer = _pickled_failure(exc)
+            with open(writer, "wb") as pipe:
+                pipe.write(answer)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    pipe = open(reader, "rb")
+    finished = False
+
+    def result():
+        nonlocal finished
+        answer = pipe.read()
+        pipe.close()
+        _pid, status = os.waitpid(pid, 0)
+        finished = True
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise ForkedProcessDied(f"a forked worker process died without answering (exit status {code})")
+        done, value = pickle.loads(answer)
+        if not done:
+            raise value
+        return value
+    try:
+        yield result
+    finally:
+        pipe.close()
+        if not finished:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+
+
+def _pickled_failure(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps((False, exc))
+    except Exception:   # an exception that cannot be pickled: its type and message
+        return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 @contextmanager

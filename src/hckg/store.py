@@ -14,10 +14,10 @@ pyoxigraph rewrites literals it understands (``"5"^^xsd:nonNegativeInteger`` is 
 literal with an XSD datatype other than xsd:string is also kept, as parsed, in the named graph
 ``SOURCE_LITERALS``, with its datatype IRI prefixed by ``SOURCE_DATATYPE`` (a datatype pyoxigraph does not
 know, so it keeps the literal untouched). Queries on the default graph see the catalogue as usual;
-``to_rdflib`` turns such a kept literal back into the source term. The small store validation fills
-(``read_files(predicates=…)``, see ``hckg.fastshacl.value_index``) holds less: only the triples of those
-predicates, and kept literals only for the predicates that have a literal the store would rewrite
-(``literal_predicates`` says which).
+``to_rdflib`` turns such a kept literal back into the source term. The small store validation makes
+(``hckg.fastshacl.value_index.ValueIndex.store``) holds less: only the triples of some predicates, and kept
+literals only for the predicates that have a literal the store may rewrite (``may_rewrite``,
+``with_kept_literals``).
 """
 
 import hashlib
@@ -27,7 +27,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -301,70 +301,48 @@ class _CountingReader:
 class _Contents:
     """Reads files into quads, and what it finds besides: triples, prefixes, predicates with kept literals.
 
-    ``wanted`` (predicate IRIs) makes a store for a job that reads only these predicates (validation): only
-    their triples are kept, and the literals of a predicate are kept (copied) only if one of them is not in
-    a form the store holds exactly as written (``FAITHFUL_FORMS``); otherwise the store's own terms are the
-    source terms. None: every triple, and a kept copy of every XSD-typed literal. ``copies=False``: no kept
-    copies at all (for a holder of the parsed terms themselves, ``hckg.quad_index``). ``tap``: a function also
-    given every triple read, wanted or not, as parsed (one parse feeding a store and an index).
+    ``copies``: a kept copy of every XSD-typed literal (see the module docstring); False: none at all (for a
+    holder of the parsed terms themselves, ``hckg.quad_index`` and ``hckg.fastshacl.value_index``).
     """
 
-    def __init__(self, wanted: frozenset | None = None, copies: bool = True, tap: Callable | None = None):
-        self.copies, self.tap = copies, tap
+    def __init__(self, copies: bool = True):
+        self.copies = copies
         self.triples = 0
         self.prefixes: list[tuple[str, str]] = []
         self.predicates: set[str] = set()
-        self.wanted = None if wanted is None else {ox.NamedNode(iri) for iri in wanted}
 
     def quads(self, files: list[Path], stage):
-        """Every (wanted) triple of ``files`` in the default graph, plus the kept copies of XSD-typed literals.
+        """Every triple of ``files`` in the default graph, plus the kept copies of XSD-typed literals.
 
         One flat loop: this runs once per triple, so it does as little as it can.
         """
         literal, named, quad_type, side = ox.Literal, ox.NamedNode, ox.Quad, _SIDE_GRAPH
-        kept_datatype, predicates, wanted = SOURCE_DATATYPE, self.predicates, self.wanted
-        lean = wanted is not None
-        tap = self.tap
-        decided: dict = {}  # datatype -> (the kept copy's datatype or False, its faithful forms or None)
+        kept_datatype, predicates = SOURCE_DATATYPE, self.predicates
+        decided: dict = {}  # datatype -> the kept copy's datatype, or False
         copied: set = set()  # predicates whose literals are copied
-        deferred: dict = {}  # predicate -> quads of its literals, all in faithful forms so far: not copied yet
         for path in files:
             with open(path, "rb") as handle:
                 parser, triples_only = _parser(path, handle, stage)
                 count = 0
                 try:
-                    if not lean and not self.copies and tap is None:   # every triple as parsed: nothing to look at
+                    if not self.copies:   # every triple as parsed: nothing to look at
                         for count, quad in enumerate(parser, 1):
                             yield quad if triples_only else quad_type(quad.subject, quad.predicate, quad.object)
                     else:
                         for count, quad in enumerate(parser, 1):
-                            if tap is not None:
-                                tap(quad)
-                            if lean and (predicate := quad.predicate) not in wanted:
-                                continue
                             obj = quad.object
                             if type(obj) is literal:
                                 datatype = obj.datatype
-                                decision = decided.get(datatype)
-                                if decision is None:  # once per datatype
+                                keep = decided.get(datatype)
+                                if keep is None:  # once per datatype
                                     iri = datatype.value
-                                    decision = decided[datatype] = (
-                                        named(kept_datatype + iri) if self.copies and is_kept_datatype(iri) else False,
-                                        FAITHFUL_FORMS.get(iri) if lean else None)
-                                keep, faithful = decision
+                                    keep = decided[datatype] = named(kept_datatype + iri) if is_kept_datatype(iri) else False
                                 if keep:
-                                    if not lean:
-                                        predicate = quad.predicate
-                                    if predicate in copied:
-                                        yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
-                                    elif faithful is not None and faithful.fullmatch(obj.value):
-                                        deferred.setdefault(predicate, []).append(quad)
-                                    else:  # the first literal of this predicate the store may rewrite
+                                    predicate = quad.predicate
+                                    if predicate not in copied:
                                         copied.add(predicate)
                                         predicates.add(predicate.value)
-                                        for earlier in deferred.pop(predicate, ()):
-                                            yield _kept_quad(earlier)
-                                        yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
+                                    yield quad_type(quad.subject, predicate, literal(obj.value, datatype=keep), side)
                             yield quad if triples_only else quad_type(quad.subject, quad.predicate, obj)
                 except SyntaxError as exc:
                     raise _syntax_error(path, exc) from None
@@ -372,6 +350,29 @@ class _Contents:
                     raise InputError(f"{path}: cannot read: {exc.strerror}") from None
                 self.triples += count
                 self.prefixes.extend(getattr(parser, "prefixes", {}).items())
+
+
+def may_rewrite(literal: ox.Literal) -> bool:
+    """Whether an in-memory store may hold ``literal`` in another form: it has an XSD datatype other than
+    xsd:string (``is_kept_datatype``) and is not in a form the store holds as written (``FAITHFUL_FORMS``)."""
+    iri = literal.datatype.value
+    if not is_kept_datatype(iri):
+        return False
+    faithful = FAITHFUL_FORMS.get(iri)
+    return faithful is None or faithful.fullmatch(literal.value) is None
+
+
+def with_kept_literals(quads: Iterable[ox.Quad], literal_predicates: frozenset[str]) -> Iterator[ox.Quad]:
+    """``quads``, each followed by the kept copy of its object where that is an XSD-typed literal
+    (``is_kept_datatype``) of one of ``literal_predicates``: how a store of some predicates' triples keeps
+    the source forms of the literals it may rewrite (``literal_predicates``: the predicates with such a
+    literal, ``may_rewrite``)."""
+    wanted = {ox.NamedNode(iri) for iri in literal_predicates}
+    for quad in quads:
+        yield quad
+        obj = quad.object
+        if type(obj) is ox.Literal and quad.predicate in wanted and is_kept_datatype(obj.datatype.value):
+            yield _kept_quad(quad)
 
 
 def _kept_quad(quad: ox.Quad) -> ox.Quad:
@@ -404,11 +405,10 @@ def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
     return InputError(f"{path}:{exc.lineno}: {NATIVE_FORMATS[path.suffix][1]} syntax error: {message}")
 
 
-def read_files(files: list[Path], progress: Progress, consume, predicates: frozenset | None = None,
-               copies: bool = True, tap: Callable | None = None) -> tuple:
+def read_files(files: list[Path], progress: Progress, consume, copies: bool = True) -> tuple:
     """Give the quads of ``files`` (see ``_Contents``) to ``consume``; return the build's metadata and what
     ``consume`` returned."""
-    contents = _Contents(predicates, copies, tap)
+    contents = _Contents(copies)
     with progress.stage("Loading", sum(path.stat().st_size for path in files)) as stage:
         result = consume(contents.quads(files, stage))
     return {"files": [str(path) for path in files], "triples": contents.triples,
@@ -422,10 +422,16 @@ def _fill(store: ox.Store, files: list[Path], progress: Progress) -> dict:
 
 def catalogue_store(store, files: list[Path], meta: dict, location: Path | None) -> CatalogueStore:
     """A ``CatalogueStore`` of a filled store (or ``hckg.quad_index.QuadIndex``) and its build's metadata."""
+    return CatalogueStore(store, files, prefix_names(meta), frozenset(meta["literal_predicates"]), meta["triples"],
+                          location)
+
+
+def prefix_names(meta: dict) -> Graph:
+    """An empty rdflib graph bound to the prefixes a build's files declare, for display."""
     names = bind_prefixes(Graph())
     for prefix, namespace in meta["prefixes"]:  # as rdflib's parsers bind them, file after file
         names.bind(prefix, namespace)
-    return CatalogueStore(store, files, names, frozenset(meta["literal_predicates"]), meta["triples"], location)
+    return names
 
 
 def _build(location: Path, files: list[Path], progress: Progress) -> None:

@@ -167,15 +167,18 @@ def validate(paths=None, shapes=None, *, engine: str = "fast", store: str = "aut
 
 def validate_index(paths, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:
     """Validate the catalogue read once into a ``hckg.fastshacl.value_index.ValueIndex``, which answers most
-    compiled checks (``hckg.fastshacl.native``), and an in-memory store of what the others see, which runs them."""
+    compiled checks (``hckg.fastshacl.native``); the others run on a store of what they see, made from the index
+    in a process of their own (``hckg.fastshacl.runner.IndexSource``)."""
     from hckg.fastshacl.native import Reading
-    from hckg.fastshacl.runner import StoreSource, run
+    from hckg.fastshacl.runner import IndexSource, run
     from hckg.fastshacl.value_index import read_catalogue
+    from hckg.store import prefix_names
 
     reading = Reading.of(shapes)
-    index, store = read_catalogue(paths, reading.values, reading.inverse, reading.store, progress=progress)
-    return run(StoreSource(store), shapes, store.names, pyshacl_data=store.rdflib_graph, native_index=index,
-               progress=progress)
+    index, meta = read_catalogue(paths, reading.values, reading.inverse, progress=progress)
+    files = [Path(name) for name in meta["files"]]
+    return run(IndexSource(index, reading.store), shapes, prefix_names(meta),
+               pyshacl_data=lambda: load_graph(files, ontology=False), native_index=index, progress=progress)
 
 
 def validate_store(store, shapes: Graph, *, progress: Progress = NO_PROGRESS) -> Report:

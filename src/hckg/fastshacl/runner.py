@@ -12,7 +12,9 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import nullcontext
 
+import pyoxigraph as ox
 from pyshacl.rdfutil import stringify_node
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
@@ -20,9 +22,9 @@ from rdflib.namespace import RDF, RDFS, SH
 from hckg.errors import InputError
 from hckg.fastshacl import datatypes
 from hckg.fastshacl.compiler import Check, DataFacts, compile_shapes, patterns
-from hckg.fastshacl.native import NativeChecks
+from hckg.fastshacl.native import NativeChecks, rdflib_term
 from hckg.fastshacl.sparql import copy_path, string
-from hckg.fork_pool import forked_map, idle_cpus
+from hckg.fork_pool import beside, forked_map, idle_cpus
 from hckg.namespaces import bind_prefixes
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.store import CatalogueStore, to_rdflib
@@ -50,6 +52,29 @@ class StoreSource:
             return [{name: to_rdflib(row[name]) for name in names if row[name] is not None} for row in solutions]
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryFailed(str(exc)) from None
+
+
+class IndexSource:
+    """A ``value_index.ValueIndex`` as a SPARQL source: a store of its triples of ``predicates`` (None: all it
+    holds) with kept source literals (``ValueIndex.store``), made on the first query, so in the process that
+    answers the queries (``_answers`` forks one beside the Python checks)."""
+
+    integers_rewritten = False
+
+    def __init__(self, index, predicates: frozenset | None):
+        if predicates is None:
+            predicates = frozenset(index.objects)
+        elif not index.every and not predicates <= index.objects.keys():
+            raise ValueError(f"the index does not hold {sorted(predicates - index.objects.keys())}")
+        self.index, self.predicates = index, predicates
+        self.literal_predicates = index.rewritten(predicates)
+        self._source: StoreSource | None = None
+
+    def select(self, query: str) -> list[dict]:
+        if self._source is None:
+            store = self.index.store(self.predicates, self.literal_predicates)
+            self._source = StoreSource(CatalogueStore(store, [], Graph(), self.literal_predicates, len(store)))
+        return self._source.select(query)
 
 
 class EndpointSource:
@@ -82,11 +107,25 @@ class EndpointSource:
         return [{name: json_term(value) for name, value in row.items()} for row in answer["results"]["bindings"]]
 
 
-def subclasses(source) -> dict:
-    """Each class with all its subclasses (itself included), from the data's rdfs:subClassOf."""
+def data_facts(source, shapes: Graph, index=None) -> DataFacts:
+    """What the compiled queries depend on in the data behind ``source``. With an ``index`` of the same data
+    (then the source is a pyoxigraph store), subclasses are read from the index and regexes tried on an
+    empty store: no query reaches the source, so an ``IndexSource`` makes its store only where it answers."""
+    if index is None:
+        pairs = [(row["sub"], row["super"]) for row in source.select(SUBCLASSES)]
+        regexes = accepted_regexes(source, patterns(shapes))
+    else:
+        pairs = [(rdflib_term(sub), rdflib_term(sup)) for sub, sup in index.pairs(str(RDFS.subClassOf))]
+        empty = StoreSource(CatalogueStore(ox.Store(), [], Graph(), frozenset(), 0))
+        regexes = accepted_regexes(empty, patterns(shapes))
+    return DataFacts(subclasses(pairs), source.literal_predicates, source.integers_rewritten, regexes)
+
+
+def subclasses(pairs) -> dict:
+    """Each class with all its subclasses (itself included), from the data's (subclass, class) pairs."""
     parents: dict = {}
-    for row in source.select(SUBCLASSES):
-        parents.setdefault(row["super"], set()).add(row["sub"])
+    for sub, sup in pairs:
+        parents.setdefault(sup, set()).add(sub)
     closure = {}
     for cls in parents:
         found, todo = {cls}, [cls]
@@ -125,8 +164,7 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
     """
     from hckg.validate import Report, read_results, validate_graph
 
-    facts = DataFacts(subclasses(source), source.literal_predicates, source.integers_rewritten,
-                      accepted_regexes(source, patterns(shapes)))
+    facts = data_facts(source, shapes, native_index)
     plan = compile_shapes(shapes, facts)
     fallback = dict(plan.fallback)
     found: dict = {}  # targeted shape -> [(check, row)]
@@ -175,11 +213,11 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
 def _answers(source, queries: list, native: NativeChecks | None):
     """(query, its rows or the ``QueryFailed`` it raised) for every query, in the order they are answered.
 
-    Without ``native``, the source answers them in threads. With it, it answers those ``native`` does not,
-    and ``native`` the others. With idle CPUs, the work is split between this process (which also runs the
-    source's queries) and forked ones (the index is shared, not copied; forked before any thread runs). On
-    a busy machine one process does it all: at 100k datasets under a load average of 3 on 2 CPUs, forking
-    took 17 s of CPU and 17-24 s against 14-16 s in one process (the child's copies of the pages it reads).
+    Without ``native``, the source answers them in threads. With it, ``native`` answers those it can, split
+    between this process and forked ones when the load leaves CPUs idle (the index is shared, not copied):
+    at 100k datasets under a load average of 3 on 2 CPUs, forking took 17 s of CPU and 17-24 s against
+    14-16 s in one process (the child's copies of the pages it reads). The source answers the others in a
+    process forked first (``fork_pool.beside``), at the same time.
     """
     if native is None:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
@@ -187,18 +225,17 @@ def _answers(source, queries: list, native: NativeChecks | None):
             for future in as_completed(futures):
                 yield futures[future], future.result()
         return
-    workers = idle_cpus()
     in_sparql = [number for number, query in enumerate(queries) if not native.answerable(query)]
-    parts = native.share_out(queries, workers) or [[]]
-    jobs = [(parts[0], in_sparql)] + [(part, []) for part in parts[1:]]  # this process takes the first
 
-    def job(item) -> dict:
-        natives, sparql = item
-        answers = native.answer(queries, natives)
-        answers.update((number, _select(source, queries[number].text)) for number in sparql)
-        return answers
-    for answers in forked_map(job, jobs, workers):
-        for number, rows in answers.items():
+    def in_the_source() -> dict:
+        return {number: _select(source, queries[number].text) for number in in_sparql}
+    workers = idle_cpus()
+    parts = native.share_out(queries, workers) or [[]]
+    with beside(in_the_source) if in_sparql else nullcontext(dict) as sparql_answers:   # dict(): no answers
+        for answers in forked_map(lambda part: native.answer(queries, part), parts, workers):
+            for number, rows in answers.items():
+                yield queries[number], rows
+        for number, rows in sparql_answers().items():
             yield queries[number], rows
 
 

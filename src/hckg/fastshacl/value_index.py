@@ -6,25 +6,26 @@ subject and (for the predicates asked) the subjects of each object. A focus node
 shape are then one dictionary look-up, where a store of all quads by subject would make each check
 regroup the node's triples by predicate (13 µs a node at 10k datasets: most of the validation).
 
-``read_catalogue`` fills it and a small pyoxigraph store (for the checks that run in SPARQL) from one parse.
 Nodes are held as Python strings, whose hashes Python keeps (a pyoxigraph term rehashes its text on every
 look-up, which made set and dictionary tests most of the work): an IRI as itself, a blank node as ``_:`` and
 its id (no IRI starts so: an IRI starts with a scheme, a letter). Literals are the parser's ``Literal``s, as
-the source wrote them. The cyclic garbage collector is off while it is built
-and the index is frozen out of its reach afterwards (``gc.freeze``), as in ``hckg.quad_index``.
+the source wrote them. ``read_catalogue`` fills it from one parse; ``ValueIndex.store`` makes the small
+pyoxigraph store of some predicates' triples that the checks run in SPARQL read. The cyclic garbage
+collector is off while it is built and the index is frozen out of its reach afterwards (``gc.freeze``), as
+in ``hckg.quad_index``.
 """
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from hckg.graph import catalogue_files
 from hckg.progress import NO_PROGRESS, Progress
-from hckg.store import CatalogueStore, catalogue_store, read_files
+from hckg.store import may_rewrite, read_files, with_kept_literals
 
 
-_NAMED, _BLANK = ox.NamedNode, ox.BlankNode
+_NAMED, _BLANK, _LITERAL = ox.NamedNode, ox.BlankNode, ox.Literal
 
 
 class ValueIndex:
@@ -37,37 +38,38 @@ class ValueIndex:
         self.subjects: dict = {p: {} for p in inverse}
         self.every = predicates is None
 
-    def adder(self) -> Callable[[ox.Quad], None]:
-        """A function that adds one quad (runs once per triple read, so it does as little as it can)."""
-        objects, subjects, every, named, blank = self.objects, self.subjects, self.every, _NAMED, _BLANK
+    def fill(self, quads: Iterable[ox.Quad]) -> None:
+        """Add the triples of ``quads`` (of the predicates held).
 
-        def add(quad: ox.Quad) -> None:
-            predicate = quad.predicate.value
-            by_subject = objects.get(predicate)
-            if by_subject is None:
+        Two passes, each as lean as it can be: the first lists each predicate's subjects and objects as
+        strings (a subject's string made once while the subject repeats, as Turtle's do), the second groups
+        those lists, whose strings already know their hashes. Grouping while parsing cost 1.6 times as much.
+        """
+        listed: dict = {p: ([], []) for p in self.objects}
+        get, every, named, blank = listed.get, self.every, _NAMED, _BLANK
+        last = key = None
+        for quad in quads:
+            lists = get(quad.predicate.value)
+            if lists is None:
                 if not every:
-                    return
-                by_subject = objects[predicate] = {}
-            subject, obj = quad.subject, quad.object
-            subject = subject.value if type(subject) is named else "_:" + subject.value
+                    continue
+                lists = listed[quad.predicate.value] = ([], [])
+            subject = quad.subject
+            if subject != last:
+                last = subject
+                key = subject.value if type(subject) is named else "_:" + subject.value
+            obj = quad.object
             kind = type(obj)
             if kind is named:
                 obj = obj.value
             elif kind is blank:
                 obj = "_:" + obj.value
-            found = by_subject.get(subject)
-            if found is None:
-                by_subject[subject] = [obj]
-            else:
-                found.append(obj)
-            by_object = subjects.get(predicate)
-            if by_object is not None:
-                found = by_object.get(obj)
-                if found is None:
-                    by_object[obj] = [subject]
-                else:
-                    found.append(subject)
-        return add
+            lists[0].append(key)
+            lists[1].append(obj)
+        for predicate, (subjects, objects) in listed.items():
+            _group(self.objects.setdefault(predicate, {}), subjects, objects)
+            if predicate in self.subjects:
+                _group(self.subjects[predicate], objects, subjects)
 
     def values_of(self, predicate: str) -> Callable:
         """A function giving the distinct objects of ``predicate`` at a node."""
@@ -76,6 +78,54 @@ class ValueIndex:
     def subjects_of(self, predicate: str) -> Callable:
         """A function giving the distinct subjects with ``predicate`` to a node (``predicate`` in ``inverse``)."""
         return _distinct(self.subjects[predicate])
+
+    def pairs(self, predicate: str) -> Iterator[tuple]:
+        """(subject, object) of each triple of ``predicate`` held, as often as it was read."""
+        for subject, objects in self.objects.get(predicate, {}).items():
+            for obj in objects:
+                yield subject, obj
+
+    def rewritten(self, predicates: Iterable[str]) -> frozenset[str]:
+        """Those of ``predicates`` with a literal a pyoxigraph store may rewrite (``hckg.store.may_rewrite``):
+        the store of ``store`` keeps their literals' source forms."""
+        return frozenset(p for p in predicates
+                         if any(type(obj) is _LITERAL and may_rewrite(obj) for _s, obj in self.pairs(p)))
+
+    def store(self, predicates: Iterable[str], literal_predicates: frozenset[str]) -> ox.Store:
+        """An in-memory store of the triples of ``predicates`` (held here), with the kept copies of the
+        literals of ``literal_predicates`` that ``hckg.store`` keeps for a store of some predicates."""
+        made: dict = {}   # node string -> its term: objects repeat (rdf:type's classes)
+
+        def term(node):
+            if type(node) is _LITERAL:
+                return node
+            found = made.get(node)
+            if found is None:
+                found = made[node] = _BLANK(node[2:]) if node.startswith("_:") else _NAMED(node)
+            return found
+
+        def quads():
+            for predicate in predicates:
+                p = _NAMED(predicate)
+                for subject, objects in self.objects.get(predicate, {}).items():
+                    s = term(subject)
+                    for obj in objects:
+                        yield ox.Quad(s, p, term(obj))
+        store = ox.Store()
+        store.bulk_extend(with_kept_literals(quads(), literal_predicates))
+        return store
+
+
+def _group(into: dict, keys: list, values: list) -> None:
+    """Append each of ``values`` to the list of its key in ``into`` (a run of one key is looked up once)."""
+    last = found = None
+    for key, value in zip(keys, values):
+        if key is not last:
+            last = key
+            found = into.get(key)
+            if found is None:
+                found = into[key] = []
+        found.append(value)
 
 
 def distinct(values):
@@ -90,19 +140,18 @@ def _distinct(by_node: dict) -> Callable:
     return distinct_at
 
 
-def read_catalogue(paths, values: frozenset | None, inverse: frozenset, store_predicates: frozenset | None, *,
-                   progress: Progress = NO_PROGRESS) -> tuple[ValueIndex, CatalogueStore]:
+def read_catalogue(paths, values: frozenset | None, inverse: frozenset, *,
+                   progress: Progress = NO_PROGRESS) -> tuple[ValueIndex, dict]:
     """The catalogue (default ``data/``, plus the ontology) read once into a ``ValueIndex`` (of ``values`` and
-    ``inverse``) and an in-memory store of the triples with ``store_predicates`` (None: all), with the kept
-    literals ``hckg.store`` keeps for such a store."""
+    ``inverse``), and the read's metadata (``hckg.store.read_files``)."""
     files = catalogue_files(paths)
-    index, store = ValueIndex(values, inverse), ox.Store()
+    index = ValueIndex(values, inverse)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        meta, _nothing = read_files(files, progress, store.bulk_extend, store_predicates, tap=index.adder())
+        meta, _nothing = read_files(files, progress, index.fill, copies=False)
     finally:
         if collecting:
             gc.enable()
     gc.freeze()
-    return index, catalogue_store(store, files, meta, None)
+    return index, meta
