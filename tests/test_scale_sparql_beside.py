@@ -54,7 +54,7 @@ def test_the_forked_sparql_checks_send_back_the_rows_they_give_here(tmp_path, sh
     broken(CASES["dataset-shared-url"][0] + " ; " + CASES["period-bounds"][0]).serialize(path, format="turtle")
     reading = Reading.of(shapes)
     index, _meta = read_catalogue([path], reading.values, reading.inverse)
-    source = IndexSource(index, reading.store)
+    source = IndexSource(index, reading.store, reading.store_classes)
     plan = compile_shapes(shapes, data_facts(source, shapes, index))
     checks = NativeChecks(shapes, {}, index)
     texts = [query.text for query in plan.queries if not checks.answerable(query)]

@@ -11,7 +11,9 @@ from hypothesis import given, settings, strategies as st
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from hckg.fastshacl.visible import visible_predicates
+from hckg.fastshacl.native import Reading
+from hckg.fastshacl.runner import IndexSource
+from hckg.fastshacl.visible import visible_classes, visible_predicates
 from hckg.graph import load_graph
 from hckg.fastshacl.value_index import read_catalogue
 from hckg.store import FAITHFUL_FORMS, SOURCE_LITERALS, catalogue_store, open_store
@@ -26,6 +28,7 @@ SHAPE_PREFIXES = """
 @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
 """
 EX = "https://example.org/"
+DCAT = "http://www.w3.org/ns/dcat#"
 ALWAYS = {str(RDF.type), str(RDFS.subClassOf)}
 
 
@@ -77,6 +80,35 @@ def test_the_projects_shapes_see_the_predicates_only_their_sparql_names(shapes):
 ])
 def test_shapes_it_cannot_account_for_see_everything(text):
     assert visible_predicates(shapes_of(text)) is None
+
+
+@pytest.mark.parametrize("text, classes", [
+    ("ex:A a sh:NodeShape ; sh:targetClass dcat:Dataset ; sh:property [ sh:path ex:p ; sh:class ex:C ] .",
+     {DCAT + "Dataset", EX + "C"}),
+    ("ex:A a sh:NodeShape , <http://www.w3.org/2000/01/rdf-schema#Class> ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
+     {EX + "A"}),
+    ("ex:A a sh:NodeShape ; sh:targetClass dcat:Dataset ; sh:property [ sh:path ( ex:p rdf:type ) ; sh:minCount 1 ] .",
+     None),
+    (sparql_shape("SELECT $this WHERE { $this a ?type }"), None),
+    (sparql_shape("SELECT $this WHERE { $this ?p ?o }"), None),
+])
+def test_the_classes_whose_instances_shapes_see(text, classes):
+    shapes = shapes_of("@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" + text)
+    assert visible_classes(shapes) == classes
+
+
+def test_the_sparql_checks_store_holds_the_instances_of_the_classes_they_see(tmp_path, shapes):
+    reading = Reading.of(shapes)
+    assert reading.store_classes == {DCAT + "Dataset", "http://purl.org/dc/terms/PeriodOfTime"}
+    data = tmp_path / "data.ttl"
+    data.write_text("""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:d a dcat:Dataset . ex:s a ex:Special . ex:Special rdfs:subClassOf dcat:Dataset . ex:x a dcat:Distribution .
+""")
+    index, _meta = read_catalogue([data], reading.values, reading.inverse)
+    source = IndexSource(index, reading.store, reading.store_classes)
+    rows = source.select("SELECT ?s WHERE { ?s a ?c }")
+    assert {str(row["s"]) for row in rows} == {EX + "d", EX + "s"}
 
 
 def unlabelled(report) -> list[str]:

@@ -177,7 +177,7 @@ def validate_index(paths, shapes: Graph, *, progress: Progress = NO_PROGRESS) ->
     reading = Reading.of(shapes)
     index, meta = read_catalogue(paths, reading.values, reading.inverse, progress=progress)
     files = [Path(name) for name in meta["files"]]
-    return run(IndexSource(index, reading.store), shapes, prefix_names(meta),
+    return run(IndexSource(index, reading.store, reading.store_classes), shapes, prefix_names(meta),
                pyshacl_data=lambda: load_graph(files, ontology=False), native_index=index, progress=progress)
 
 

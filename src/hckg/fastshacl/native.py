@@ -30,7 +30,7 @@ from hckg.fastshacl.compiler import (VALUE_COMPONENTS, DataFacts, Query, compile
                                      shape_constraints)
 from hckg.fastshacl.sparql import Unsupported, path_parts
 from hckg.fastshacl.value_index import ValueIndex, distinct
-from hckg.fastshacl.visible import visible_predicates
+from hckg.fastshacl.visible import visible_classes, visible_predicates
 from hckg.store import to_oxigraph, to_rdflib
 
 _LITERAL = ox.Literal
@@ -56,20 +56,23 @@ FocusTest = Callable  # (focus, its value nodes) -> violates
 class Reading:
     """What validation reads of a catalogue for ``shapes`` (predicate IRIs; None: all of them): the
     ``ValueIndex`` of the predicates the shapes see, subjects by object for rdf:type and inverse paths,
-    and a store of what the targeted shapes with a query ``NativeChecks`` does not answer see."""
+    and a store of what the targeted shapes with a query ``NativeChecks`` does not answer see: the triples
+    of ``store``, of which the rdf:type triples of ``store_classes`` and their subclasses (None: all)."""
 
     values: frozenset | None
     inverse: frozenset
     store: frozenset | None
+    store_classes: frozenset | None
 
     @classmethod
     def of(cls, shapes: Graph) -> "Reading":
         plan = compile_shapes(shapes, DataFacts({}, frozenset()))
         checks = NativeChecks(shapes, {}, ValueIndex(frozenset(), frozenset(_inverse_predicates(shapes))))
         left = {query.checks[0].target for query in plan.queries if not checks.answerable(query)}
-        seen = visible_predicates(_reachable(shapes, left))
+        reachable = _reachable(shapes, left)
+        seen = visible_predicates(reachable)
         return cls(visible_predicates(shapes), frozenset(_inverse_predicates(shapes)),
-                   None if seen is None else frozenset(seen if left else {_SUBCLASS}))
+                   None if seen is None else frozenset(seen if left else {_SUBCLASS}), visible_classes(reachable))
 
 
 def _inverse_predicates(shapes: Graph) -> set[str]:

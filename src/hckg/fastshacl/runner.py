@@ -56,23 +56,26 @@ class StoreSource:
 
 class IndexSource:
     """A ``value_index.ValueIndex`` as a SPARQL source: a store of its triples of ``predicates`` (None: all it
-    holds) with kept source literals (``ValueIndex.store``), made on the first query, so in the process that
-    answers the queries (``_answers`` forks one beside the Python checks)."""
+    holds), of rdf:type only the instances of ``classes`` and their subclasses (None: all), with kept source
+    literals (``ValueIndex.store``), made on the first query, so in the process that answers the queries
+    (``_answers`` forks one beside the Python checks)."""
 
     integers_rewritten = False
 
-    def __init__(self, index, predicates: frozenset | None):
+    def __init__(self, index, predicates: frozenset | None, classes: frozenset | None = None):
         if predicates is None:
             predicates = frozenset(index.objects)
         elif not index.every and not predicates <= index.objects.keys():
             raise ValueError(f"the index does not hold {sorted(predicates - index.objects.keys())}")
         self.index, self.predicates = index, predicates
         self.literal_predicates = index.rewritten(predicates)
+        closure = subclasses(index.pairs(str(RDFS.subClassOf)))
+        self.types = None if classes is None else frozenset(sub for cls in classes for sub in closure.get(cls, {cls}))
         self._source: StoreSource | None = None
 
     def select(self, query: str) -> list[dict]:
         if self._source is None:
-            store = self.index.store(self.predicates, self.literal_predicates)
+            store = self.index.store(self.predicates, self.literal_predicates, self.types)
             self._source = StoreSource(CatalogueStore(store, [], Graph(), self.literal_predicates, len(store)))
         return self._source.select(query)
 

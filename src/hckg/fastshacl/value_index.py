@@ -26,6 +26,7 @@ from hckg.store import may_rewrite, read_files, with_kept_literals
 
 
 _NAMED, _BLANK, _LITERAL = ox.NamedNode, ox.BlankNode, ox.Literal
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 class ValueIndex:
@@ -91,9 +92,11 @@ class ValueIndex:
         return frozenset(p for p in predicates
                          if any(type(obj) is _LITERAL and may_rewrite(obj) for _s, obj in self.pairs(p)))
 
-    def store(self, predicates: Iterable[str], literal_predicates: frozenset[str]) -> ox.Store:
-        """An in-memory store of the triples of ``predicates`` (held here), with the kept copies of the
-        literals of ``literal_predicates`` that ``hckg.store`` keeps for a store of some predicates."""
+    def store(self, predicates: Iterable[str], literal_predicates: frozenset[str],
+              types: frozenset[str] | None = None) -> ox.Store:
+        """An in-memory store of the triples of ``predicates`` (held here), of the rdf:type triples only those
+        whose class is one of ``types`` (None: all), with the kept copies of the literals of
+        ``literal_predicates`` that ``hckg.store`` keeps for a store of some predicates."""
         made: dict = {}   # node string -> its term: objects repeat (rdf:type's classes)
 
         def term(node):
@@ -107,10 +110,14 @@ class ValueIndex:
         def quads():
             for predicate in predicates:
                 p = _NAMED(predicate)
+                kept = types if predicate == _TYPE else None
                 for subject, objects in self.objects.get(predicate, {}).items():
-                    s = term(subject)
+                    s = None
                     for obj in objects:
-                        yield ox.Quad(s, p, term(obj))
+                        if kept is None or obj in kept:
+                            if s is None:
+                                s = term(subject)
+                            yield ox.Quad(s, p, term(obj))
         store = ox.Store()
         store.bulk_extend(with_kept_literals(quads(), literal_predicates))
         return store

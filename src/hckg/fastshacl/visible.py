@@ -5,7 +5,7 @@ Validation reads the data only through shape paths (``sh:path`` and the paramete
 ``sh:class``) and the SELECT queries of SPARQL constraints. ``visible_predicates`` collects the IRIs of
 all of those; the answer is ``None`` ("every triple may matter") for anything it cannot account for:
 ``sh:closed``, a SHACL term it does not know, a query it cannot parse or one with a variable or negated
-predicate.
+predicate. ``visible_classes`` narrows what they see of ``rdf:type`` to the instances of some classes.
 """
 
 from rdflib import BNode, Graph, URIRef, Variable
@@ -35,7 +35,25 @@ class _Blind(Exception):
 
 def visible_predicates(shapes: Graph) -> frozenset[str] | None:
     """The predicate IRIs whose triples ``shapes`` can see, or None if that cannot be told."""
-    found = set(ALWAYS)
+    named = _named_predicates(shapes)
+    return None if named is None else frozenset(ALWAYS | named)
+
+
+def visible_classes(shapes: Graph) -> frozenset[str] | None:
+    """The classes whose ``rdf:type`` triples (with those of their subclasses) are all ``shapes`` can see of
+    ``rdf:type``: their target classes (explicit or implicit) and ``sh:class`` values; None if a path or a
+    query names ``rdf:type``, or the predicates seen cannot be told."""
+    named = _named_predicates(shapes)
+    if named is None or str(RDF.type) in named:
+        return None
+    classes = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
+    classes |= set(shapes.subjects(RDF.type, RDFS.Class))
+    return frozenset(str(cls) for cls in classes)
+
+
+def _named_predicates(shapes: Graph) -> set[str] | None:
+    """The predicate IRIs that paths, targets and queries of ``shapes`` name, or None if that cannot be told."""
+    found: set[str] = set()
     try:
         for node, parameter, value in shapes:
             if parameter == OWL.imports:
@@ -50,7 +68,7 @@ def visible_predicates(shapes: Graph) -> frozenset[str] | None:
                 raise _Blind
     except _Blind:
         return None
-    return frozenset(found)
+    return found
 
 
 def _path_predicates(shapes: Graph, node, seen: frozenset = frozenset()) -> set[str]:
