@@ -43,10 +43,17 @@ def test_a_forked_process_that_dies_is_an_error_not_a_hang(death):
 
 
 def test_a_forked_process_not_waited_for_is_stopped():
-    with beside(lambda: signal.pause()):
-        pass   # leaving the block stops the process and reaps it: nothing is left to wait for
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    reader, writer = os.pipe()
+
+    def waits_for_ever():
+        os.write(writer, str(os.getpid()).encode())
+        signal.pause()
+    with beside(waits_for_ever):
+        pid = int(os.read(reader, 20))
+    os.close(reader)
+    os.close(writer)
+    with pytest.raises(ProcessLookupError):   # stopped and reaped: no such process any more
+        os.kill(pid, 0)
 
 
 def test_the_forked_sparql_checks_send_back_the_rows_they_give_here(tmp_path, shapes):
