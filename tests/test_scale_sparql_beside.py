@@ -84,3 +84,15 @@ def test_sparql_checks_whose_process_dies_fail_the_validation(tmp_path, monkeypa
     monkeypatch.setattr(IndexSource, "select", lambda self, query: os._exit(1))
     with pytest.raises(ForkedProcessDied):
         validate([path], store="memory")
+
+
+def test_the_sparql_process_takes_one_of_the_idle_cpus(tmp_path, monkeypatch):
+    path = tmp_path / "broken.ttl"
+    broken(CASES["period-bounds"][0]).serialize(path, format="turtle")
+    shared: list = []
+    monkeypatch.setattr("hckg.fastshacl.runner.forked_map",
+                        lambda function, parts, workers: shared.append(workers) or [function(p) for p in parts])
+    for idle, workers in ((1, 1), (2, 1), (3, 2)):
+        monkeypatch.setattr("hckg.fastshacl.runner.idle_cpus", lambda idle=idle: idle)
+        validate([path], store="memory")
+        assert shared.pop() == workers

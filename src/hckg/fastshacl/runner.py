@@ -216,11 +216,13 @@ def run(source, shapes: Graph, names: Graph, *, pyshacl_data: Callable[[], Graph
 def _answers(source, queries: list, native: NativeChecks | None):
     """(query, its rows or the ``QueryFailed`` it raised) for every query, in the order they are answered.
 
-    Without ``native``, the source answers them in threads. With it, ``native`` answers those it can, split
-    between this process and forked ones when the load leaves CPUs idle (the index is shared, not copied):
-    at 100k datasets under a load average of 3 on 2 CPUs, forking took 17 s of CPU and 17-24 s against
-    14-16 s in one process (the child's copies of the pages it reads). The source answers the others in a
-    process forked first (``fork_pool.beside``), at the same time.
+    Without ``native``, the source answers them in threads. With it, the source answers those ``native``
+    cannot in a process forked first (``fork_pool.beside``), which takes one of the CPUs the load leaves
+    idle, while ``native`` answers the others, split between this process and forked ones over the idle
+    CPUs left (the index is shared, not copied). At 100k datasets the two sides take 8-9 s and 13 s of CPU
+    (load average 5 on 2 CPUs); splitting the Python checks as well gave the same wall time for 1.2 s more
+    of their CPU, and under load the forked workers mostly wait (at a load average of 3: 17-24 s against
+    14-16 s in one process, the workers copying the pages they read).
     """
     if native is None:
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
@@ -232,7 +234,7 @@ def _answers(source, queries: list, native: NativeChecks | None):
 
     def in_the_source() -> dict:
         return {number: _select(source, queries[number].text) for number in in_sparql}
-    workers = idle_cpus()
+    workers = max(1, idle_cpus() - (1 if in_sparql else 0))
     parts = native.share_out(queries, workers) or [[]]
     with beside(in_the_source) if in_sparql else nullcontext(dict) as sparql_answers:   # dict(): no answers
         for answers in forked_map(lambda part: native.answer(queries, part), parts, workers):
