@@ -29,7 +29,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, NamespaceManager
 
-from hckg.export import catalogue_datasets, catalogues, render, serialize
+from hckg.export import catalogues, render, serialize
 from hckg.graph import load_graph, rdf_files
 from hckg.namespaces import DCAT
 from hckg.namespaces import DEFAULT_BASE, bind_prefixes
