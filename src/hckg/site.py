@@ -10,6 +10,7 @@ only adds the search box) and load nothing from elsewhere. Same catalogue, same 
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -287,9 +288,19 @@ class Site:
         self._entries: dict[URIRef, Entry] = {}
         self._all: list[Entry] | None = None
         self._lock = threading.Lock()
-        cats = catalogues(graph)
-        self.title = _text(graph, cats[0], DCTERMS.title) if cats else "Catalogue"
-        self.description = _text(graph, cats[0], DCTERMS.description) if cats else ""
+
+    @cached_property
+    def catalog(self) -> URIRef | None:
+        cats = catalogues(self.graph)
+        return cats[0] if cats else None
+
+    @cached_property
+    def title(self) -> str:
+        return _text(self.graph, self.catalog, DCTERMS.title) if self.catalog is not None else "Catalogue"
+
+    @cached_property
+    def description(self) -> str:
+        return _text(self.graph, self.catalog, DCTERMS.description) if self.catalog is not None else ""
 
     def entry(self, iri: URIRef) -> Entry | None:
         """The summary of the dataset ``iri`` (None for no such dataset), read once."""

@@ -20,6 +20,8 @@ import json
 import threading
 import time
 from collections import OrderedDict
+
+import pyoxigraph as ox
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,7 +31,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, NamespaceManager
 
-from hckg.export import catalogues, render, serialize
+from hckg.export import catalogues, named_datasets, render, serialize
 from hckg.graph import load_graph, rdf_files
 from hckg.namespaces import DCAT
 from hckg.namespaces import DEFAULT_BASE, bind_prefixes
@@ -129,7 +131,8 @@ class Catalogue:
         mtimes = [f.stat().st_mtime for f in rdf_files(sources + [project_dir("ontology")])]
         self.started = time.time()
         self.last_modified = formatdate(min(max(mtimes), self.started), usegmt=True)
-        self.site = Site(self.graph, base_url=base, health_namespace=health_namespace)
+        self.site = Site(self.graph, base_url=base, health_namespace=health_namespace,
+                         datasets=None if store == "graph" else store_datasets(self.store.store))
         self.base = self.site.base
         self.health_namespace = health_namespace
         self.context_url = self.base + "context.jsonld"
@@ -392,6 +395,22 @@ class Catalogue:
 
 
 DUMP_MEDIA = RDF_MEDIA + (NQUADS,)
+_DEFAULT_GRAPH = ox.DefaultGraph()
+
+
+def store_datasets(store: ox.Store) -> dict[str, URIRef]:
+    """``hckg.export.catalogue_datasets`` read from the store's quads, IRIs kept as text: a term converted
+    for each of 10^5 datasets is the largest part of the start-up of a big catalogue."""
+    def iris(predicate, obj=None, position="object"):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), obj, _DEFAULT_GRAPH):
+            term = getattr(quad, position)
+            if type(term) is ox.NamedNode:
+                yield term.value
+
+    found = set(iris(str(DCAT.dataset)))
+    for kind in (DCAT.Dataset, DCAT.DatasetSeries):
+        found.update(iris(str(RDF.type), ox.NamedNode(str(kind)), "subject"))
+    return named_datasets(str.__new__(URIRef, iri) for iri in found)   # a URIRef of a stored IRI, unchecked
 
 
 def not_found(path: str, known: Sequence[str]) -> Problem:
