@@ -20,6 +20,8 @@ from hckg.serve.app import create_app
 from hckg.serve import catalogue as catalogue_module
 from hckg.serve.catalogue import NAMESPACE, Catalogue, serving_store
 from hckg.serve.negotiation import HTML, RDF_MEDIA
+from hckg.store import open_store
+from hckg.store_source import StoreSource
 
 from conftest import ROOT
 from serve_catalogue import DATA
@@ -183,3 +185,16 @@ def test_auto_serves_from_disk_once_the_store_is_built_or_the_catalogue_is_big(t
     monkeypatch.setenv("HCKG_CACHE_DIR", str(tmp_path))
     Catalogue(DATA, store="disk")
     assert serving_store(DATA) == "disk" and Catalogue(DATA).store.location is not None
+
+
+def test_a_pinned_description_outlives_the_emptying_of_the_cache():
+    store = open_store(DATA, where="memory")
+    source = StoreSource(store, cache_subjects=3)
+    catalog, *datasets = [URIRef(NAMESPACE + p) for p in ("catalog", "dataset/alpha-xray", "dataset/beta-records",
+                                                            "agent/beta-lab", "ontology")]
+    source.pin(catalog)
+    pinned, unpinned = source.description(catalog), source.description(datasets[0])
+    for node in datasets[1:]:   # the cache fills and is emptied
+        source.description(node)
+    assert source.description(catalog) is pinned and source.description(datasets[0]) is not unpinned
+    assert source.description(catalog) == StoreSource(store).description(catalog)

@@ -24,7 +24,7 @@ from hckg.errors import UsageError
 from hckg.output import Table, render_graph
 from hckg.queries import stored_queries, stored_query
 from hckg.serve import api, pages, sparql
-from hckg.serve.catalogue import DUMP_MEDIA, NAMESPACE, Catalogue, Representation, content_type, not_found
+from hckg.serve.catalogue import DUMP_MEDIA, NAMESPACE, Catalogue, Representation, content_type
 from hckg.serve.negotiation import (FORMAT_OF, HTML, JSON, RDF_MEDIA, accepted_media, best_media, choose_media,
                                     choose_profile, split_extension)
 from hckg.serve.problems import Problem
@@ -107,11 +107,11 @@ class Server:
         if stem in ("catalog", "dump"):
             return await self.special(request, stem, fixed_profile, fixed_media)
         if kind is None:
-            raise await _threaded(not_found, stem, cat.known_paths())
+            raise await _threaded(cat.missing, stem)
         available = (await _threaded(cat.profiles, kind, iri) if kind == "dataset" and not cat.site.has_entry(iri)
                      else cat.profiles(kind, iri))   # a dataset's profiles need its entry, read once
         if fixed_profile and fixed_profile not in available:
-            raise await _threaded(not_found, path, cat.known_paths())
+            raise await _threaded(cat.missing, path)
         media = choose_media(params, headers.get("accept"), RDF_MEDIA + (HTML,), fixed_media)
         profile = choose_profile(params, headers.get("accept-profile"), available, fixed_profile, headers.get("accept"))
         rep = cat.cached((iri, profile, media))

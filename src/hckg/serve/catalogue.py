@@ -152,6 +152,9 @@ class Catalogue:
         self.dataset_set = frozenset(self.datasets)
         cats = catalogues(self.graph)
         self.catalog = cats[0] if len(cats) == 1 else None
+        if isinstance(self.graph, StoreSource):   # every dataset's renditions read the catalogue node
+            for catalog in cats:
+                self.graph.pin(catalog)
         self.triples = len(self.graph) if store == "graph" else self.store.triples
         self._kinds: dict[URIRef, str | None] = {}
         self._modified: dict | None = None
@@ -188,6 +191,10 @@ class Catalogue:
                 if self._known is None:
                     self._known = [self.path_of(iri) for iri in self._subjects_under(NAMESPACE)]
         return self._known
+
+    def missing(self, path: str) -> Problem:
+        """404 for ``path``, with the nearest paths the catalogue has."""
+        return not_found(path, self.known_paths())
 
     def _subjects_under(self, prefix: str) -> list[URIRef]:
         """The IRIs starting with ``prefix`` (no ``#`` after it for the namespace) that are subjects."""
