@@ -159,6 +159,7 @@ class Catalogue:
         self._kinds: dict[URIRef, str | None] = {}
         self._modified: dict | None = None
         self._known: list[str] | None = None
+        self._records_indexed = False
         self._lock = threading.Lock()
         self.cache = LRU()
 
@@ -220,6 +221,15 @@ class Catalogue:
                 if isinstance(moment, (date, datetime)) and (dataset not in dates or str(moment) > str(dates[dataset])):
                     dates[dataset] = moment
         return dates
+
+    def _index_records(self) -> None:
+        """Before rendering the catalogue node: its profiles ask each catalogue record for its primary topic,
+        which one read of those triples answers (a record's description each would take a minute at 10^5)."""
+        if isinstance(self.graph, StoreSource) and not self._records_indexed:
+            with self._lock:
+                if not self._records_indexed:
+                    self.graph.index(FOAF.primaryTopic)
+                    self._records_indexed = True
 
     def is_site_page(self, path: str) -> bool:
         """Whether ``path`` is a page, chart or list of the static site served as such."""
@@ -365,6 +375,7 @@ class Catalogue:
         cached = self.cached(key)
         if cached is not None:
             return cached
+        self._index_records()
         paging = hydra.paging(params)
         datasets = self.datasets if paging.since is None else [
             d for d in self.datasets if hydra.modified_since(self.modified.get(d), paging.since)]
@@ -388,6 +399,7 @@ class Catalogue:
         """The whole catalogue in one document: everything it says (profile hckg), or one export profile."""
 
         def build():
+            self._index_records()
             if profile == "hckg":
                 roots = ([self.catalog] if self.catalog is not None else []) + self.datasets
                 rendition = ProfileGraph(self.whole_graph(), roots)
