@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF
 from rdflib.compare import isomorphic
 from starlette.testclient import TestClient
 
@@ -198,3 +199,14 @@ def test_a_pinned_description_outlives_the_emptying_of_the_cache():
         source.description(node)
     assert source.description(catalog) is pinned and source.description(datasets[0]) is not unpinned
     assert source.description(catalog) == StoreSource(store).description(catalog)
+
+
+def test_an_indexed_predicate_gives_the_values_the_descriptions_give():
+    store = open_store(DATA, where="memory")
+    indexed, plain = StoreSource(store), StoreSource(store)
+    indexed.index(FOAF.primaryTopic)
+    records = sorted(set(plain.subjects(FOAF.primaryTopic, None)))
+    assert len(records) >= 2
+    for node in records + [URIRef(NAMESPACE + "dataset/alpha-xray")]:
+        assert indexed.value(node, FOAF.primaryTopic) == plain.value(node, FOAF.primaryTopic)
+    assert indexed.cached() == 0   # answered without reading the records' descriptions
