@@ -20,19 +20,18 @@ import json
 import threading
 import time
 from collections import OrderedDict
-
-import pyoxigraph as ox
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import formatdate
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, NamespaceManager
 
 from hckg.export import catalogues, named_datasets, render, serialize
-from hckg.graph import load_graph, rdf_files
+from hckg.graph import catalogue_files, load_graph, rdf_files
 from hckg.namespaces import DCAT
 from hckg.namespaces import DEFAULT_BASE, bind_prefixes
 from hckg.profiles import DEFAULT_NAMESPACE, ProfileGraph
@@ -41,9 +40,8 @@ from hckg.serve import hydra, pages
 from hckg.serve.negotiation import (FORMAT_OF, HTML, JSONLD, NQUADS, NTRIPLES, PROFILES, RDF_MEDIA, TURTLE,
                                     representation_path)
 from hckg.serve.problems import Problem
-from hckg.site import Site, signposts
 from hckg.progress import NO_PROGRESS, Progress
-from hckg.graph import catalogue_files
+from hckg.site import Entry, Site, signposts
 from hckg.store import fits_in_memory, is_cached, open_store, store_from_graph, to_rdflib
 from hckg.store_source import StoreSource
 
@@ -199,7 +197,7 @@ class Catalogue:
 
     def _subjects_under(self, prefix: str) -> list[URIRef]:
         """The IRIs starting with ``prefix`` (no ``#`` after it for the namespace) that are subjects."""
-        query = (f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {json.dumps(prefix)})) }}")
+        query = f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {json.dumps(prefix)})) }}"
         found = [to_rdflib(row[0]) for row in self.store.store.query(query)]
         return sorted(s for s in found if prefix != NAMESPACE or "#" not in s)
 
@@ -238,7 +236,8 @@ class Catalogue:
         name = path[len("dataset/"):-len(".html")] if path.startswith("dataset/") and path.endswith(".html") else None
         return name is not None and name in self.site.datasets
 
-    def entry(self, iri: URIRef):
+    def entry(self, iri: URIRef) -> Entry:
+        """What the site shows of a dataset (read on first use)."""
         return self.site.entry(iri)
 
     def whole_graph(self) -> Graph:
