@@ -63,7 +63,7 @@ def wait_until_up(base: str) -> None:
 
 def warm(url: str, accept: str) -> None:
     """One request, so that the measured ones find the page in the server's cache."""
-    urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=60).read()
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=600).read()
 
 
 def main() -> int:
