@@ -18,8 +18,7 @@ from rdflib.compare import isomorphic
 from starlette.testclient import TestClient
 
 from hckg.serve.app import create_app
-from hckg.serve import catalogue as catalogue_module
-from hckg.serve.catalogue import NAMESPACE, Catalogue, serving_store
+from hckg.serve.catalogue import NAMESPACE, Catalogue
 from hckg.serve.negotiation import HTML, RDF_MEDIA
 from hckg.store import open_store
 from hckg.store_source import StoreSource
@@ -175,17 +174,6 @@ def test_an_unknown_store_is_a_usage_error():
     result = subprocess.run([sys.executable, "-m", "hckg", "serve", "--store", "graph", "--port", "0"],
                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True)
     assert result.returncode == 2 and "Invalid value for '--store'" in result.stderr
-
-
-def test_auto_serves_from_disk_once_the_store_is_built_or_the_catalogue_is_big(tmp_path, monkeypatch):
-    monkeypatch.setenv("HCKG_CACHE_DIR", str(tmp_path))
-    assert serving_store(DATA) == "memory"
-    monkeypatch.setattr(catalogue_module, "DISK_BYTES", 1000)
-    assert serving_store(DATA) == "disk"
-    monkeypatch.undo()
-    monkeypatch.setenv("HCKG_CACHE_DIR", str(tmp_path))
-    Catalogue(DATA, store="disk")
-    assert serving_store(DATA) == "disk" and Catalogue(DATA).store.location is not None
 
 
 def test_a_pinned_description_outlives_the_emptying_of_the_cache():

@@ -183,11 +183,6 @@ def open_store(paths=None, *, ontology: bool = True, where: str = "disk",
     return catalogue_store(ox.Store.read_only(str(location / "db")), files, meta, location)
 
 
-def is_cached(files: list[Path]) -> bool:
-    """Whether the on-disk store of ``files`` is built (``open_store(where="disk")`` would only open it)."""
-    return (cache_root() / "stores" / store_key(files) / META).is_file()
-
-
 def fits_in_memory(files: list[Path]) -> bool:
     """Whether an in-memory store of ``files`` would take under half the memory available now."""
     needed = MEMORY_PER_INPUT_BYTE * sum(path.stat().st_size for path in files)

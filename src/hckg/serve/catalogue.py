@@ -1,7 +1,7 @@
 """What ``hckg serve`` serves: the catalogue, opened once, its resources by IRI, and their representations.
 
 The catalogue is read from hckg's store (``hckg.store.open_store``: in memory, or the on-disk store cached by
-the files' hash, which opens in well under a second) through ``hckg.store_source.StoreSource``, the
+the files' hash, with which a server of 10^5 datasets is ready in seconds) through ``hckg.store_source.StoreSource``, the
 read-only graph view the export profiles read; the stored queries and /sparql run on the same store. Only
 the dataset list is read at start-up: what is known about one resource (its kind, a dataset's ``Entry``,
 the records' dates) is read on the first request that needs it and kept, and whole-catalogue files (the
@@ -31,7 +31,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, NamespaceManager
 
 from hckg.export import catalogues, named_datasets, render, serialize
-from hckg.graph import catalogue_files, load_graph, rdf_files
+from hckg.graph import load_graph, rdf_files
 from hckg.namespaces import DCAT
 from hckg.namespaces import DEFAULT_BASE, bind_prefixes
 from hckg.profiles import DEFAULT_NAMESPACE, ProfileGraph
@@ -42,7 +42,7 @@ from hckg.serve.negotiation import (FORMAT_OF, HTML, JSONLD, NQUADS, NTRIPLES, P
 from hckg.serve.problems import Problem
 from hckg.progress import NO_PROGRESS, Progress
 from hckg.site import Entry, Site, signposts
-from hckg.store import fits_in_memory, is_cached, open_store, store_from_graph, to_rdflib
+from hckg.store import open_store, store_from_graph, to_rdflib
 from hckg.store_source import StoreSource
 
 NAMESPACE = DEFAULT_BASE            # the IRIs the server answers for: NAMESPACE + path
@@ -51,7 +51,6 @@ TEXT_TYPES = {HTML, TURTLE, NTRIPLES, NQUADS, "text/csv", "text/tab-separated-va
               "image/svg+xml", "application/xml"}
 SITE_MEDIA = {"html": HTML, "svg": "image/svg+xml", "xml": "application/xml", "txt": "text/plain"}
 SITE_PAGES = {"index.html", "timeline.svg", "sizes.svg", "sitemap.xml", "robots.txt"}  # besides dataset pages
-DISK_BYTES = 64 * 2**20   # input above which ``auto`` serves from the on-disk store (about 25k datasets)
 
 
 @dataclass(frozen=True)
@@ -111,21 +110,13 @@ def link(href: str, rel: str, **params: str) -> str:
     return "".join([f'<{href}>; rel="{rel}"'] + [f'; {k}="{v}"' for k, v in params.items()])
 
 
-def serving_store(paths: Sequence[str | Path]) -> str:
-    """Where ``auto`` reads a catalogue from: the on-disk store when it is built already (an unchanged
-    catalogue opens in under a second) or the catalogue is big (built once, so that restarts are quick) or does
-    not fit in memory; else memory, parsed at each start (quick for a small catalogue) and faster to read."""
-    files = catalogue_files(paths)
-    big = sum(f.stat().st_size for f in files) > DISK_BYTES or not fits_in_memory(files)
-    return "disk" if big or is_cached(files) else "memory"
-
-
 class Catalogue:
     """The catalogue and the site built on it, with everything a request can ask for.
 
-    ``store``: where the catalogue is read from: ``memory`` or ``disk`` (see ``hckg.store.open_store``),
-    ``auto`` (``serving_store`` chooses), or ``graph``: an rdflib graph, with a store made from it for the
-    queries."""
+    ``store``: where the catalogue is read from: ``memory``, ``disk`` or ``auto`` (see
+    ``hckg.store.open_store``: the on-disk store opens in seconds once built, the in-memory one answers
+    stored queries about three times faster), or ``graph``: an rdflib graph, with a store made from it for
+    the queries."""
 
     def __init__(self, paths: Sequence[str | Path] | None = None, *, base: str = NAMESPACE,
                  health_namespace: str = DEFAULT_NAMESPACE, store: str = "auto",
@@ -135,8 +126,7 @@ class Catalogue:
             self.graph = load_graph(sources)
             self.store = store_from_graph(self.graph)  # the stored queries run here, as `hckg query` runs them
         else:
-            self.store = open_store(sources, where=serving_store(sources) if store == "auto" else store,
-                                    progress=progress)
+            self.store = open_store(sources, where=store, progress=progress)
             self.graph = StoreSource(self.store)
         mtimes = [f.stat().st_mtime for f in rdf_files(sources + [project_dir("ontology")])]
         self.started = time.time()
