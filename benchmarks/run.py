@@ -261,29 +261,41 @@ def queries_store_disk(path):
     return _all_stored_queries(path, "store", "disk")
 
 
-def serve_dataset_page(path):
-    """``hckg serve`` on the catalogue, wrk on one dataset page: requests/s, p99 ms and errors."""
+def _serve_dataset_page(path, where: str):
+    """``hckg serve --store WHERE`` on the catalogue, wrk on one dataset page: seconds until it answers,
+    requests/s, p99 ms and errors."""
     import serve_load
 
     port = serve_load.free_port()
     base = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "PYTHONPATH": str(HERE.parent / "src")}
+    started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "hckg", "serve", "--port", str(port), "--base", base,
-                               "--no-access-log", "--data", str(path)], env=env, stderr=subprocess.DEVNULL)
+                               "--no-access-log", "--store", where, "--data", str(path)], env=env,
+                              stderr=subprocess.DEVNULL)
     try:
         url = base + "dataset/d5"
         serve_load.wait_until_up(base)
+        up = time.perf_counter() - started
         serve_load.warm(url, "text/html")
         options = argparse.Namespace(threads=2, connections=32, duration=SERVE_SECONDS)
         rps, p99, errors = serve_load.wrk(url, "text/html", options)
     finally:
         server.terminate()
         server.wait(30)
-    return {"requests/s": round(rps), "p99 ms": round(p99, 1), "errors": errors}
+    return {"start s": round(up, 1), "requests/s": round(rps), "p99 ms": round(p99, 1), "errors": errors}
+
+
+def serve_dataset_page(path):
+    return _serve_dataset_page(path, "memory")
+
+
+def serve_dataset_page_disk(path):
+    return _serve_dataset_page(path, "disk")
 
 
 VARIANTS.update({f.__name__: f for f in (queries_rdflib, queries_store_memory, queries_store_disk,
-                                          serve_dataset_page)})
+                                          serve_dataset_page, serve_dataset_page_disk)})
 WORKLOADS.update({
     "query": [
         Variant("rdflib engine, every stored query (baseline)", "queries_rdflib"),
@@ -291,7 +303,9 @@ WORKLOADS.update({
         Variant("store engine, on disk, warm", "queries_store_disk", cache="warm"),
     ],
     "serve": [
-        Variant("hckg serve, dataset page (HTML), wrk 32 connections", "serve_dataset_page"),
+        Variant("hckg serve --store memory, dataset page (HTML), wrk 32 connections", "serve_dataset_page"),
+        Variant("hckg serve --store disk (warm), dataset page (HTML), wrk 32 connections", "serve_dataset_page_disk",
+                cache="warm"),
     ],
 })
 BASELINES.add("queries_rdflib")
@@ -305,7 +319,8 @@ def result_text(name: str, result, expected: int) -> str:
     if name == "query":
         return f"answers {result['digest']}"
     if name == "serve":
-        return f"{result['requests/s']:,} requests/s, p99 {result['p99 ms']} ms, {result['errors']} errors"
+        return (f"up in {result['start s']} s, {result['requests/s']:,} requests/s, p99 {result['p99 ms']} ms, "
+                f"{result['errors']} errors")
     if name == "export":
         return result
     return f"{result:,} triples"

@@ -5,7 +5,7 @@ Starts ``hckg serve`` on a free loopback port (only 127.0.0.1 is ever sent traff
 runs wrk (Debian package ``wrk``) for a bounded time per URL, prints a Markdown table and stops the server.
 
     python benchmarks/serve_load.py [--duration 10] [--connections 32] [--threads 2] [--data PATH ...]
-                                    [--dataset mimic-iii]
+                                    [--dataset mimic-iii] [--store auto|memory|disk]
 """
 
 import argparse
@@ -63,7 +63,7 @@ def wait_until_up(base: str) -> None:
 
 def warm(url: str, accept: str) -> None:
     """One request, so that the measured ones find the page in the server's cache."""
-    urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=60).read()
+    urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": accept}), timeout=600).read()
 
 
 def main() -> int:
@@ -73,13 +73,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--data", action="append", default=[], help="catalogue files (default: data/)")
     parser.add_argument("--dataset", default="mimic-iii", help="short name of the dataset whose page is loaded")
+    parser.add_argument("--store", default="auto", choices=("auto", "memory", "disk"), help="hckg serve --store")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
         return 2
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "hckg", "serve", "--port", str(port), "--base", base, "--no-access-log"]
+    command = [sys.executable, "-m", "hckg", "serve", "--port", str(port), "--base", base, "--no-access-log",
+               "--store", args.store]
     command += [x for path in args.data for x in ("--data", path)]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)

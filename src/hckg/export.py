@@ -40,7 +40,12 @@ def catalogue_datasets(graph: Graph) -> dict[str, URIRef]:
     found = set(graph.objects(None, DCAT.dataset))
     found.update(graph.subjects(RDF.type, DCAT.Dataset))
     found.update(graph.subjects(RDF.type, DCAT.DatasetSeries))
-    iris = sorted(d for d in found if isinstance(d, URIRef))
+    return named_datasets(d for d in found if isinstance(d, URIRef))
+
+
+def named_datasets(iris: Iterable[URIRef]) -> dict[str, URIRef]:
+    """Dataset IRIs by short name (by IRI where two share one), in IRI order."""
+    iris = sorted(iris)
     names = Counter(dataset_id(str(d)) for d in iris)
     return {dataset_id(str(d)) if names[dataset_id(str(d))] == 1 else str(d): d for d in iris}
 

@@ -8,7 +8,9 @@ only adds the search box) and load nothing from elsewhere. Same catalogue, same 
 """
 
 import json
+import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -267,24 +269,66 @@ def sitemap(entries: list[Entry], base: str) -> str:
 
 class Site:
     """The site's files, each made on demand from one loaded catalogue (``hckg site`` writes them all,
-    ``hckg serve`` serves them one by one)."""
+    ``hckg serve`` serves them one by one).
 
-    def __init__(self, graph: Graph, *, base_url: str = DEFAULT_BASE, health_namespace: str = DEFAULT_NAMESPACE):
+    ``graph`` is an rdflib ``Graph`` or anything that answers the same reads (``hckg.store_source.StoreSource``).
+    A dataset's ``Entry`` is read on first use (``entry``) and kept; ``entries``, which the index, the charts
+    and the sitemap need, reads them all once. ``datasets`` (name → IRI, as ``catalogue_datasets`` gives
+    them) spares reading the dataset list twice."""
+
+    def __init__(self, graph: Graph, *, base_url: str = DEFAULT_BASE, health_namespace: str = DEFAULT_NAMESPACE,
+                 datasets: dict[str, URIRef] | None = None):
         self.graph = graph
         self.base = base_url if base_url.endswith("/") else base_url + "/"
         self.health_namespace = health_namespace
         self.profiles = {name: get_profile(name, health_namespace=health_namespace)
                          for name in ("dcat-ap", "healthdcat-ap", "schemaorg", "croissant")}
-        entries = [entry(graph, name, iri, self.profiles["dcat-ap"].vocabularies)
-                   for name, iri in catalogue_datasets(graph).items()]
-        entries.sort(key=lambda e: (e.title.lower(), e.id))
-        for e in entries:   # Croissant is written for the datasets its profile covers
-            e.imaging = bool(self.profiles["croissant"].select(graph, [e.iri]))
-        self.entries = entries
-        self.by_id = {e.id: e for e in entries}
-        cats = catalogues(graph)
-        self.title = _text(graph, cats[0], DCTERMS.title) if cats else "Catalogue"
-        self.description = _text(graph, cats[0], DCTERMS.description) if cats else ""
+        self.datasets = catalogue_datasets(graph) if datasets is None else datasets
+        self.names_of = {iri: name for name, iri in self.datasets.items()}
+        self._entries: dict[URIRef, Entry] = {}
+        self._all: list[Entry] | None = None
+        self._lock = threading.Lock()
+
+    @cached_property
+    def catalog(self) -> URIRef | None:
+        cats = catalogues(self.graph)
+        return cats[0] if cats else None
+
+    @cached_property
+    def title(self) -> str:
+        return _text(self.graph, self.catalog, DCTERMS.title) if self.catalog is not None else "Catalogue"
+
+    @cached_property
+    def description(self) -> str:
+        return _text(self.graph, self.catalog, DCTERMS.description) if self.catalog is not None else ""
+
+    def entry(self, iri: URIRef) -> Entry | None:
+        """The summary of the dataset ``iri`` (None for no such dataset), read once."""
+        found = self._entries.get(iri)
+        if found is None and iri in self.names_of:
+            found = entry(self.graph, self.names_of[iri], iri, self.profiles["dcat-ap"].vocabularies)
+            # Croissant is written for the datasets its profile covers
+            found.imaging = bool(self.profiles["croissant"].select(self.graph, [iri]))
+            self._entries[iri] = found
+        return found
+
+    def has_entry(self, iri: URIRef) -> bool:
+        """Whether the entry of ``iri`` has been read already."""
+        return iri in self._entries
+
+    def by_name(self, name: str) -> Entry | None:
+        iri = self.datasets.get(name)
+        return self.entry(iri) if iri is not None else None
+
+    @property
+    def entries(self) -> list[Entry]:
+        """Every dataset's entry, by title (read on first use, by one thread)."""
+        if self._all is None:
+            with self._lock:
+                if self._all is None:
+                    self._all = sorted((self.entry(iri) for iri in self.datasets.values()),
+                                       key=lambda e: (e.title.lower(), e.id))
+        return self._all
 
     def rendition(self, profile: str, dataset: URIRef | None, fmt: str = "jsonld") -> bytes:
         """One dataset's rendition (the whole catalogue's when ``dataset`` is None), in ``fmt``."""
@@ -328,7 +372,7 @@ class Site:
         for suffix, profile, fmt in ((".healthdcat.jsonld", "healthdcat-ap", "jsonld"), (".croissant.json", "croissant",
                                      "jsonld"), (".ttl", "dcat-ap", "turtle"), (".jsonld", "dcat-ap", "jsonld"),
                                      (".html", None, None)):
-            e = self.by_id.get(name[:-len(suffix)]) if name.endswith(suffix) else None
+            e = self.by_name(name[:-len(suffix)]) if name.endswith(suffix) else None
             if e is None:
                 continue
             if profile is None:

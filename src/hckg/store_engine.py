@@ -71,17 +71,27 @@ class StoreEngine:
 
     def construct(self, query: str) -> Graph:
         graph = Graph()
-        source = self._source_of_triple
         for triple in self._run(query):
-            obj = triple.object
-            if type(obj) is ox.Literal and _may_be_rewritten(obj):
-                obj = source(triple.subject, triple.predicate, obj)
-            else:
-                obj = to_rdflib(obj)
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), obj))
+            graph.add(self.source_triple(triple))
         return graph
 
     # --- back to the source terms ---------------------------------------------------------------
+
+    def source_triple(self, triple: ox.Triple) -> tuple:
+        """A triple of a graph answer as rdflib terms, its literal as the source wrote it."""
+        obj = triple.object
+        if type(obj) is ox.Literal and _may_be_rewritten(obj):
+            obj = self._source_of_triple(triple.subject, triple.predicate, obj)
+        else:
+            obj = to_rdflib(obj)
+        return to_rdflib(triple.subject), to_rdflib(triple.predicate), obj
+
+    def source_rows(self, query: str, columns: list[str], rows: list[tuple]) -> list[tuple]:
+        """Rows of ``query``'s answer (rdflib terms) with literals in their source spelling where the
+        catalogue has one (see the module docstring)."""
+        if not any(_is_typed(cell) for row in rows for cell in row):
+            return rows
+        return self._source_rows(query, columns, rows)
 
     def _source_of_triple(self, subject, predicate, stored: ox.Literal) -> Literal:
         """The kept literal of ``subject predicate`` that the store holds as ``stored``."""

@@ -29,6 +29,8 @@ class StoreSource:
         self.kept = frozenset(catalogue.literal_predicates)
         self.cache_subjects = cache_subjects
         self._cache: dict[Node, dict[URIRef, list[Node]]] = {}
+        self._pinned: dict[Node, dict[URIRef, list[Node]] | None] = {}   # kept when the cache is emptied
+        self._by_predicate: dict[URIRef, dict[Node, list[Node]]] = {}    # see ``index``
         self._terms: dict = {}
         self._predicates: dict[ox.NamedNode, tuple[URIRef, bool]] = {}   # predicate -> (its IRI, kept literals?)
 
@@ -62,8 +64,16 @@ class StoreSource:
             # emptied, not thinned: deleting a dict's oldest keys one by one makes finding the next oldest
             # ever slower (10 µs and more a read), and what is shared is read again soon enough
             self._cache.clear()
+            self._cache.update((s, d) for s, d in self._pinned.items() if d is not None)
         self._cache[subject] = found
+        if subject in self._pinned:
+            self._pinned[subject] = found
         return found
+
+    def pin(self, subject: Node) -> None:
+        """Keep ``subject``'s description, once read, when the cache is emptied: for a big node that every
+        render reads (a catalogue, 2 × 10^5 values at 10^5 datasets, is read in seconds from the disk store)."""
+        self._pinned.setdefault(subject, None)
 
     def objects(self, subject: Node | None = None, predicate: URIRef | None = None):
         if subject is not None and predicate is not None:
@@ -85,8 +95,22 @@ class StoreSource:
                 yield predicate, obj
 
     def value(self, subject: Node, predicate: URIRef):
-        objects = self.description(subject).get(predicate)
+        indexed = self._by_predicate.get(predicate) if self._by_predicate else None
+        if indexed is not None and subject not in self._cache:
+            objects = indexed.get(subject)
+        else:
+            objects = self.description(subject).get(predicate)
         return objects[0] if objects else None
+
+    def index(self, predicate: URIRef) -> None:
+        """Answer ``value(s, predicate)`` from one read of every ``predicate`` triple, kept, rather than from
+        ``s``'s description: for a predicate asked of many nodes whose descriptions are not needed (a
+        catalogue's page asks each of 10^5 records for its primary topic). Not for predicates with kept
+        literals."""
+        found: dict[Node, list[Node]] = {}
+        for quad in self.store.quads_for_pattern(None, to_oxigraph(predicate), None, _DEFAULT):
+            found.setdefault(to_rdflib(quad.subject), []).append(to_rdflib(quad.object))
+        self._by_predicate[predicate] = found
 
     # --- patterns ----------------------------------------------------------------------------------
     def triples(self, pattern):

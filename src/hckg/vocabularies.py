@@ -46,12 +46,17 @@ class Vocabularies:
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder else project_dir("vocabularies")
+        self._files: dict[str, Path | None] = {}   # extract name -> its file, if there is one
 
     def graph_for(self, iri: str) -> Graph | None:
         name = vocabulary_file(iri)
-        if name is None or not (self.folder / name).is_file():
+        if name is None:
             return None
-        return _parsed((self.folder / name).resolve())
+        if name not in self._files:   # looked for once: a render asks for the same few extracts again and again
+            path = self.folder / name
+            self._files[name] = path.resolve() if path.is_file() else None
+        path = self._files[name]
+        return _parsed(path) if path is not None else None
 
     def describe(self, iri: URIRef) -> list[tuple]:
         """Type, English label, scheme and title of ``iri`` as its extract states them (empty if unknown)."""

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from hckg.errors import UsageError
 from hckg.namespaces import DEFAULT_BASE
 from hckg.profiles import DEFAULT_NAMESPACE
+from hckg.progress import NO_PROGRESS, Progress
 from hckg.serve.sparql import Limits
 
 
@@ -50,8 +51,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 def prepare(host: str = "127.0.0.1", port: int = 8000, *, base: str | None = None,
             data: Sequence[str | Path] = (), limits: Limits = Limits(),
-            health_namespace: str = DEFAULT_NAMESPACE, access_log: bool = True) -> Prepared:
-    """Load the catalogue, build the application and bind the socket; errors surface before serving."""
+            health_namespace: str = DEFAULT_NAMESPACE, access_log: bool = True, store: str = "auto",
+            progress: Progress = NO_PROGRESS) -> Prepared:
+    """Open the catalogue (``store``: see ``Catalogue``), build the application and bind the socket; errors
+    surface before serving."""
     from hckg.serve.app import create_app
     from hckg.serve.catalogue import Catalogue
 
@@ -59,7 +62,8 @@ def prepare(host: str = "127.0.0.1", port: int = 8000, *, base: str | None = Non
     if not base.startswith(("http://", "https://")):
         raise UsageError(f"--base {base}: not an http(s) IRI; give where the catalogue is served, "
                          f"like https://w3id.org/hckg/ or http://127.0.0.1:8000/")
-    catalogue = Catalogue(list(data) or None, base=base, health_namespace=health_namespace)
+    catalogue = Catalogue(list(data) or None, base=base, health_namespace=health_namespace, store=store,
+                          progress=progress)
     sock = bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host

@@ -24,7 +24,7 @@ from hckg.errors import UsageError
 from hckg.output import Table, render_graph
 from hckg.queries import stored_queries, stored_query
 from hckg.serve import api, pages, sparql
-from hckg.serve.catalogue import DUMP_MEDIA, NAMESPACE, Catalogue, Representation, content_type, not_found
+from hckg.serve.catalogue import DUMP_MEDIA, NAMESPACE, Catalogue, Representation, content_type
 from hckg.serve.negotiation import (FORMAT_OF, HTML, JSON, RDF_MEDIA, accepted_media, best_media, choose_media,
                                     choose_profile, split_extension)
 from hckg.serve.problems import Problem
@@ -95,21 +95,23 @@ class Server:
             return self.home(request, path)
         if path == "context.jsonld":
             return self.reply(request, cat.context())
-        if path in cat.site_pages:
+        if cat.is_site_page(path):
             return self.reply(request, cat.site_file(path))
         stem, fixed_profile, fixed_media = (path, None, None)
         iri = URIRef(NAMESPACE + path)
-        if iri not in cat.kinds:
+        kind = cat.kind(iri)
+        if kind is None:
             stem, fixed_profile, fixed_media = split_extension(path)
             iri = URIRef(NAMESPACE + stem)
+            kind = cat.kind(iri)
         if stem in ("catalog", "dump"):
             return await self.special(request, stem, fixed_profile, fixed_media)
-        kind = cat.kinds.get(iri)
         if kind is None:
-            raise not_found(stem, [cat.path_of(i) for i in cat.kinds])
-        if fixed_profile and fixed_profile not in cat.profiles(kind, iri):
-            raise not_found(path, [cat.path_of(i) for i in cat.kinds])
-        available = cat.profiles(kind, iri)
+            raise await _threaded(cat.missing, stem)
+        available = (await _threaded(cat.profiles, kind, iri) if kind == "dataset" and not cat.site.has_entry(iri)
+                     else cat.profiles(kind, iri))   # a dataset's profiles need its entry, read once
+        if fixed_profile and fixed_profile not in available:
+            raise await _threaded(cat.missing, path)
         media = choose_media(params, headers.get("accept"), RDF_MEDIA + (HTML,), fixed_media)
         profile = choose_profile(params, headers.get("accept-profile"), available, fixed_profile, headers.get("accept"))
         rep = cat.cached((iri, profile, media))
@@ -144,7 +146,7 @@ class Server:
 
     async def health(self, request: Request) -> Response:
         cat = self.catalogue
-        body = {"status": "ok", "datasets": len(cat.datasets), "triples": len(cat.graph),
+        body = {"status": "ok", "datasets": len(cat.datasets), "triples": cat.triples,
                 "queries": len(self.queries),
                 "started": datetime.fromtimestamp(cat.started, timezone.utc).isoformat(timespec="seconds")}
         return Response(json.dumps(body) + "\n", headers={"Cache-Control": "no-store"}, media_type=JSON)
@@ -220,10 +222,10 @@ class Server:
         asked = params.get("_mediatype") or params.get("format") or params.get("output")
         media = choose_media({"_mediatype": asked} if asked else {}, request.headers.get("accept"), offers,
                              aliases=aliases)
-        graph, limits, root = self.catalogue.graph, self.limits, _root(request)
+        store, limits, root = self.catalogue.store, self.limits, _root(request)
 
         def work(stop):
-            answer = sparql.evaluate(graph, query, limits, stop)
+            answer = sparql.evaluate(store, text, query, limits, stop)
             if media != HTML:
                 return sparql.write(answer, media)
             table = answer if not isinstance(answer, bool) else Table(["boolean"], [(str(answer).lower(),)])

@@ -3,14 +3,15 @@
 Queries come by GET (``?query=``), POST form (``query=``) or POST ``application/sparql-query``. Updates
 (``update=``, ``application/sparql-update``, or update text sent as a query) are refused; so are
 ``SERVICE`` (rdflib would fetch the remote endpoint: a way to make this server send requests) and
-``FROM``/``FROM NAMED`` other than the catalogue's graph (the endpoint holds one graph).
+``FROM``/``FROM NAMED`` other than the catalogue's graph (the endpoint holds one graph). Queries are read
+by rdflib (which decides what is refused) and evaluated on the catalogue's store, like the stored queries.
 
 How the time limit works: a query is evaluated in its own thread. At the deadline the client gets 503
 at once, and the thread is interrupted: an exception is raised in it (CPython's
-``PyThreadState_SetAsyncExc``) and it also stops between result rows. rdflib evaluates in Python, so this
-stops joins, property paths, filters, sorting in Python and serialisation within a few bytecodes. It
-cannot stop one long call into C (a regular expression over a huge literal, one ``sorted`` of a huge
-list): the thread stops when that call returns. A thread keeps its slot until it has really stopped,
+``PyThreadState_SetAsyncExc``) and it also stops between result rows. The store hands rows over one at a
+time, so this stops most queries and the serialisation within a row or a few bytecodes. It cannot stop one
+long call into C (the store's work before its first row, as for a GROUP BY or an ORDER BY over much of
+the catalogue): the thread stops when that call returns. A thread keeps its slot until it has really stopped,
 and only ``max_running`` queries run at once, so runaway queries cannot pile up: when every slot is
 taken the endpoint answers 503 with ``Retry-After``.
 """
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
@@ -34,7 +36,8 @@ from hckg.output import Table, render_graph, render_table
 from hckg.serve.negotiation import (CSV, FORMAT_OF, HTML, MEDIA_ALIASES, RDF_MEDIA, RDFXML, SPARQL_JSON,
                                     SPARQL_XML, TSV)
 from hckg.serve.problems import Problem
-from hckg.store_engine import algebra_nodes
+from hckg.store import CatalogueStore, to_rdflib
+from hckg.store_engine import StoreEngine, algebra_nodes
 
 CATALOG_GRAPH = DEFAULT_BASE + "catalog"   # the graph hckg publish writes the catalogue to
 QUERY_MEDIA = "application/sparql-query"
@@ -164,8 +167,12 @@ def prepare(text: str, default_graphs=(), named_graphs=()):
         raise Problem(400, f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}") from None
     except Exception as exc:   # rdflib reports unknown prefixes and the like with several types
         raise Problem(400, f"cannot read the query: {' '.join(str(exc).split())[:300]}") from None
-    if any(node.name == "ServiceGraphPattern" for node in algebra_nodes(query.algebra)):
+    nodes = {node.name for node in algebra_nodes(query.algebra)}
+    if "ServiceGraphPattern" in nodes:
         raise Problem(400, "SERVICE is not supported: this endpoint queries the catalogue only")
+    if "Graph" in nodes:
+        raise Problem(400, "the query cannot be evaluated: GRAPH needs named graphs, and this endpoint holds one "
+                           "graph, the catalogue; leave GRAPH out")
     graphs = [str(c.get("default") or c.get("named")) for c in (query.algebra.get("datasetClause") or [])]
     for graph in [*graphs, *default_graphs, *named_graphs]:
         if graph != CATALOG_GRAPH:
@@ -190,34 +197,47 @@ def offers_for(form: str) -> tuple[tuple[str, ...], dict[str, str]]:
 
 # --- answering ---------------------------------------------------------------------------------
 
-def evaluate(graph: Graph, query, limits: Limits, stop: threading.Event) -> Table | Graph | bool:
-    """Run a prepared query; rows and triples beyond ``limits.max_results`` are an error, not a truncation."""
+def evaluate(catalogue: CatalogueStore, text: str, query, limits: Limits,
+             stop: threading.Event) -> Table | Graph | bool:
+    """Run a query (``text``, prepared as ``query``) on the catalogue's store, in the catalogue's own terms
+    (``hckg.store_engine``); rows and triples beyond ``limits.max_results`` are an error, not a truncation."""
     try:
-        return _evaluate(graph, query, limits, stop)
+        return _evaluate(catalogue, text, form_of(query), limits, stop)
     except (Problem, QueryTimeout):
         raise
-    except Exception as exc:   # rdflib reports what it cannot evaluate with many exception types
+    except SyntaxError as exc:   # what rdflib reads but the store does not
+        raise Problem(400, f"cannot read the query: {' '.join(str(exc).split())[:300]}") from None
+    except Exception as exc:   # the store reports what it cannot evaluate with several exception types
         raise Problem(400, f"the query cannot be evaluated: {' '.join(str(exc).split())[:300]}") from None
 
 
-def _evaluate(graph: Graph, query, limits: Limits, stop: threading.Event) -> Table | Graph | bool:
-    result = graph.query(query)
-    if result.type == "ASK":
-        return bool(result.askAnswer)
-    if result.type == "SELECT":
-        rows = []
-        for row in result:
+def _evaluate(catalogue: CatalogueStore, text: str, form: str, limits: Limits,
+              stop: threading.Event) -> Table | Graph | bool:
+    # the catalogue is the default graph whatever FROM says (``prepare`` allowed only its name), and no
+    # named graph is visible: the store's copies of source literals are not the catalogue's
+    answer = catalogue.store.query(text, default_graph=ox.DefaultGraph(), named_graphs=[])
+    engine = StoreEngine(catalogue)
+    if form == "ASK":
+        return bool(answer)
+    if form == "SELECT":
+        columns = [variable.value for variable in answer.variables]
+        rows, terms = [], {None: None}
+        for solution in answer:
             if stop.is_set():
                 raise QueryTimeout()
-            rows.append(tuple(row))
+            rows.append(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t)) for t in solution))
             if len(rows) > limits.max_results:
                 raise Problem(422, f"the answer has more than {limits.max_results} rows; "
                                    f"add LIMIT (and OFFSET to page through it)")
-        return Table([str(v) for v in result.vars], rows)
-    answer = result.graph
-    if len(answer) > limits.max_results:
-        raise Problem(422, f"the answer has more than {limits.max_results} triples; ask for fewer")
-    return answer
+        return Table(columns, engine.source_rows(text, columns, rows))
+    graph = Graph()
+    for triple in answer:
+        if stop.is_set():
+            raise QueryTimeout()
+        graph.add(engine.source_triple(triple))
+        if len(graph) > limits.max_results:
+            raise Problem(422, f"the answer has more than {limits.max_results} triples; ask for fewer")
+    return graph
 
 
 def _json_term(term) -> dict:
