@@ -40,9 +40,10 @@ def catalogue_datasets(graph: Graph) -> dict[str, URIRef]:
     found = set(graph.objects(None, DCAT.dataset))
     found.update(graph.subjects(RDF.type, DCAT.Dataset))
     found.update(graph.subjects(RDF.type, DCAT.DatasetSeries))
-    iris = sorted(d for d in found if isinstance(d, URIRef))
-    names = Counter(dataset_id(str(d)) for d in iris)
-    return {dataset_id(str(d)) if names[dataset_id(str(d))] == 1 else str(d): d for d in iris}
+    named = sorted((str(d), d) for d in found if isinstance(d, URIRef))   # IRI order, as URIRef's own
+    ids = [dataset_id(text) for text, _d in named]
+    names = Counter(ids)
+    return {name if names[name] == 1 else text: d for name, (text, d) in zip(ids, named)}
 
 
 def catalogues(graph: Graph) -> list[URIRef]:
