@@ -6,9 +6,9 @@ pyoxigraph store, in memory or open on disk, and the caches in front of it) with
 items and the results cross between processes. Shared pages stay shared only while nobody writes them:
 reading pyoxigraph's in-memory store writes to its pages, so each worker comes to hold a copy of the
 part it reads. Each worker starts by moving what it inherited out of its garbage collector's reach
-(``gc.freeze``, in the worker only): a collection would otherwise scan every inherited object, writing to
-each (copying its page) and taking seconds at 10^5 datasets; what the worker makes itself is collected
-as usual. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
+(``gc.freeze``, in the worker only): a full collection would otherwise scan every inherited object the
+parent's collector still tracks, writing to each (copying its page); what the worker makes itself is
+collected as usual. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
 consumer is the slower side.
 
 Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and stop as soon as
