@@ -185,7 +185,7 @@ def test_items_are_taken_only_a_few_ahead_of_the_consumer():
     assert no_workers_left()
 
 
-INHERITED = [[n] for n in range(100)]   # containers the workers inherit from this process
+INHERITED: list = []   # containers the workers inherit from this process
 
 
 def collector_sees_inherited(_n: int) -> bool:
@@ -194,6 +194,7 @@ def collector_sees_inherited(_n: int) -> bool:
 
 
 def test_workers_keep_what_they_inherit_out_of_their_collector():
+    INHERITED[:] = [[n] for n in range(100)]   # made now, so no earlier test's freeze took them
     assert collector_sees_inherited(0)   # this process's collector still scans them
     assert not any(fork_pool.ordered_map(collector_sees_inherited, range(4), workers=2))
     assert collector_sees_inherited(0)
