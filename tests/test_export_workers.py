@@ -1,5 +1,6 @@
 """Streamed export on several cores (hckg.fork_pool): the same bytes as one process, no worker left behind."""
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -181,6 +182,22 @@ def test_items_are_taken_only_a_few_ahead_of_the_consumer():
     assert next(results)[0] == 0
     assert len(taken) <= 3
     results.close()
+    assert no_workers_left()
+
+
+INHERITED: list = []   # containers the workers inherit from this process
+
+
+def collector_sees_inherited(_n: int) -> bool:
+    tracked = {id(obj) for obj in gc.get_objects()}
+    return any(id(obj) in tracked for obj in INHERITED)
+
+
+def test_workers_keep_what_they_inherit_out_of_their_collector():
+    INHERITED[:] = [[n] for n in range(100)]   # made now, so no earlier test's freeze took them
+    assert collector_sees_inherited(0)   # this process's collector still scans them
+    assert not any(fork_pool.ordered_map(collector_sees_inherited, range(4), workers=2))
+    assert collector_sees_inherited(0)
     assert no_workers_left()
 
 

@@ -5,7 +5,10 @@ computed by ``workers`` processes forked from this one. Forking shares what this
 pyoxigraph store, in memory or open on disk, and the caches in front of it) without pickling it: only the
 items and the results cross between processes. Shared pages stay shared only while nobody writes them:
 reading pyoxigraph's in-memory store writes to its pages, so each worker comes to hold a copy of the
-part it reads. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
+part it reads. Each worker starts by moving what it inherited out of its garbage collector's reach
+(``gc.freeze``, in the worker only): a full collection would otherwise scan every inherited object the
+parent's collector still tracks, writing to each (copying its page); what the worker makes itself is
+collected as usual. At most ``in_flight`` results are pending at a time, so memory stays bounded when the
 consumer is the slower side.
 
 Workers ignore Ctrl-C (the parent stops them), are killed when the parent dies (Linux), and stop as soon as
@@ -16,6 +19,7 @@ the failure is raised in the parent as it was in the worker. With one worker, or
 """
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -169,6 +173,7 @@ def _call(item):
 
 
 def _start_worker(parent: int) -> None:
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
