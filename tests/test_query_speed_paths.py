@@ -12,6 +12,12 @@ requirement, no theme, a category by name, by IRI and empty); organisations-and-
 names and parents (two attributions of one role, two parents of one name, two names, a person, a non-dataset);
 label-coverage joins the label sets in use instead of testing each member (a smaller label in a set no
 dataset uses does not name the finding).
+
+datasets-by-label and datasets-by-content look a start given by IRI up instead of comparing STR() with
+every mapped or narrower node; the cases pin what the comparison also found: a literal that a mapping
+(skos:exactMatch "Legacy code") or skos:broader points to is still a start when asked for by its exact
+text (not in another case), a name on skos:narrower still matches in any case, and an IRI the catalogue
+does not hold finds nothing.
 """
 
 import pytest
@@ -40,10 +46,12 @@ ex:not-a-dataset a dcat:Distribution ; dct:title "Not a dataset"@en ; dcat:theme
 ex:scans skos:prefLabel "Scans"@en ; skos:altLabel "Imaging studies"@en .
 ex:lab a foaf:Organization ; foaf:name "Scan Lab" .
 ex:child a foaf:Organization ; org:subOrganizationOf ex:lab .
-ex:content-top skos:prefLabel "Imaging"@en ; skos:narrower ex:content-leaf .
-ex:content-leaf skos:prefLabel "Radiography"@en .
+ex:content-top skos:prefLabel "Imaging"@en ; skos:narrower ex:content-leaf, "Scans of any kind" .
+ex:content-leaf skos:prefLabel "Radiography"@en ; skos:broader "Legacy imaging" .
 """
 
+BY_CONTENT_TOP = ("dataset,title,content\nhttps://example.org/labelled,Labelled theme,Imaging\n"
+                  "https://example.org/unlabelled-only,Unlabelled theme,Radiography\n")
 CASES = [
     ("datasets-by-category", {"category": "https://example.org/theme-without-label"},
      "category,dataset,title\n,https://example.org/unlabelled-only,Unlabelled theme\n"),
@@ -70,6 +78,12 @@ CASES = [
      "https://example.org/unlabelled-only,Unlabelled theme,Radiography\n"),
     ("datasets-by-content", {"content": "https://example.org/content-leaf"},
      "dataset,title,content\nhttps://example.org/unlabelled-only,Unlabelled theme,Radiography\n"),
+    ("datasets-by-content", {"content": "https://example.org/content-top"}, BY_CONTENT_TOP),
+    ("datasets-by-content", {"content": "scans OF ANY kind"}, BY_CONTENT_TOP),
+    ("datasets-by-content", {"content": "Legacy imaging"},
+     "dataset,title,content\nhttps://example.org/unlabelled-only,Unlabelled theme,Radiography\n"),
+    ("datasets-by-content", {"content": "legacy imaging"}, "dataset,title,content\n"),
+    ("datasets-by-content", {"content": "https://example.org/nowhere"}, "dataset,title,content\n"),
 ]
 
 
@@ -112,7 +126,8 @@ ex:labels a skos:ConceptScheme .
 ex:label-b skos:inScheme ex:labels ; skos:prefLabel "B label"@en ; skos:exactMatch <http://id.nlm.nih.gov/mesh/D000001> .
 ex:label-a skos:inScheme ex:unused-labels ; skos:prefLabel "A label"@en ;
     skos:exactMatch <http://id.nlm.nih.gov/mesh/D000001> .
-ex:label-c skos:inScheme ex:labels ; skos:prefLabel "C label"@en ; skos:closeMatch ex:label-b .
+ex:label-c skos:inScheme ex:labels ; skos:prefLabel "C label"@en ; skos:closeMatch ex:label-b ;
+    skos:exactMatch "Legacy code" .
 """
 
 FREE_ALL = ("dataset,title,accessRights,requirement\n"
@@ -120,6 +135,9 @@ FREE_ALL = ("dataset,title,accessRights,requirement\n"
             "https://example.org/open,Open,,Registration\n"
             "https://example.org/open,Open,,Terms of use\n"
             "https://example.org/other-theme,Other theme,,\n")
+BY_LABEL_C = ("dataset,title,label,concept\n"
+              "https://example.org/one,Free as one,B label,https://example.org/label-b\n"
+              "https://example.org/one,Free as one,C label,https://example.org/label-c\n")
 ROLLUP_CASES = [
     ("free-without-application", {}, FREE_ALL),
     ("free-without-application", {"category": ""}, FREE_ALL),
@@ -138,6 +156,12 @@ ROLLUP_CASES = [
      "https://example.org/named-twice,Name one,publisher,1,\n"
      "https://example.org/named-twice,Name two,publisher,1,\n"
      "https://example.org/twin,Twin,publisher,2,Parent\n"),
+    ("datasets-by-label", {"label": "https://example.org/label-c"}, BY_LABEL_C),
+    ("datasets-by-label", {"label": "http://id.nlm.nih.gov/mesh/D000001"}, BY_LABEL_C),
+    ("datasets-by-label", {"label": "c LABEL"}, BY_LABEL_C),
+    ("datasets-by-label", {"label": "Legacy code"}, BY_LABEL_C),
+    ("datasets-by-label", {"label": "legacy code"}, "dataset,title,label,concept\n"),
+    ("datasets-by-label", {"label": "https://example.org/nowhere"}, "dataset,title,label,concept\n"),
     ("label-coverage", {},
      "finding,dataset,title,datasetLabel\n"
      "B label,https://example.org/one,Free as one,B label\n"

@@ -252,18 +252,30 @@ def to_oxigraph(term):
 
 def to_rdflib(term):
     """A pyoxigraph term as an rdflib term; a literal kept in SOURCE_LITERALS becomes its source form."""
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
         return str.__new__(URIRef, term.value)  # URIRef() would check an IRI the store has checked
-    if isinstance(term, ox.BlankNode):
+    if kind is ox.BlankNode:
         return BNode(term.value)
-    if term.language:
-        return string_literal(term.value, term.language)
+    language = term.language
+    if language:
+        return string_literal(term.value, language)
     datatype = term.datatype.value
-    if datatype.startswith(SOURCE_DATATYPE):
-        return Literal(term.value, datatype=URIRef(datatype[len(SOURCE_DATATYPE):]))
     if datatype == _XSD_STRING:
         return string_literal(term.value, None)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=_datatype(datatype))
+
+
+def _datatype(iri: str) -> URIRef:
+    """The rdflib datatype of a store literal's datatype IRI (a kept literal's is its source datatype), made
+    once: URIRef() checks the IRI, which costs more than the look-up."""
+    found = _DATATYPES.get(iri)
+    if found is None:
+        found = _DATATYPES[iri] = URIRef(iri.removeprefix(SOURCE_DATATYPE))
+    return found
+
+
+_DATATYPES: dict[str, URIRef] = {}
 
 
 def _made_as_rdflib_makes(value: str, language: str | None) -> Literal:

@@ -16,7 +16,7 @@ source literals kept in the named graph ``SOURCE_LITERALS``, so they are the ter
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -29,6 +29,7 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 # derived integer type, and decimals and floats lose trailing zeros; other types rdflib normalises itself
 # from their value (dates, booleans), so the store's form and the source's show alike
 REWRITTEN = frozenset(_XSD + name for name in ("integer", "decimal", "double", "float"))
+_REWRITTEN_TERMS = frozenset(map(URIRef, REWRITTEN))
 _SIDE_GRAPH = ox.NamedNode(SOURCE_LITERALS)
 # the kept literals whose store form is one of ``stored``: (stored, source) pairs
 _SOURCES_OF_VALUES = f"""
@@ -62,7 +63,7 @@ class StoreEngine:
         columns = [variable.value for variable in solutions.variables]
         terms = _Terms()
         rows = [tuple(map(terms.__getitem__, solution)) for solution in solutions]
-        if not any(map(_is_typed, terms.values())):  # each distinct term once, not each cell
+        if not terms.typed:
             return Table(columns, rows)
         return Table(columns, self._source_rows(query, columns, rows, terms.__getitem__))
 
@@ -124,13 +125,18 @@ class StoreEngine:
 
 class _Terms(dict):
     """The rdflib term of each store term of one answer (None for unbound), each converted once: titles and
-    labels repeat across rows, and a present key is found without a Python call per cell."""
+    labels repeat across rows, and a present key is found without a Python call per cell. ``typed``: whether
+    one of them is a literal whose source spelling may differ (``REWRITTEN``)."""
+
+    typed = False
 
     def __init__(self):
         super().__init__({None: None})
 
     def __missing__(self, term):
         found = self[term] = to_rdflib(term)
+        if type(found) is Literal and found.datatype in _REWRITTEN_TERMS:
+            self.typed = True
         return found
 
 
