@@ -216,28 +216,33 @@ def _evaluate(catalogue: CatalogueStore, text: str, form: str, limits: Limits,
     # the catalogue is the default graph whatever FROM says (``prepare`` allowed only its name), and no
     # named graph is visible: the store's copies of source literals are not the catalogue's
     answer = catalogue.store.query(text, default_graph=ox.DefaultGraph(), named_graphs=[])
-    engine = StoreEngine(catalogue)
-    if form == "ASK":
-        return bool(answer)
-    if form == "SELECT":
-        columns = [variable.value for variable in answer.variables]
-        rows, terms = [], {None: None}
-        for solution in answer:
+    try:
+        engine = StoreEngine(catalogue)
+        if form == "ASK":
+            return bool(answer)
+        if form == "SELECT":
+            columns = [variable.value for variable in answer.variables]
+            rows, terms = [], {None: None}
+            for solution in answer:
+                if stop.is_set():
+                    raise QueryTimeout()
+                rows.append(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t)) for t in solution))
+                if len(rows) > limits.max_results:
+                    raise Problem(422, f"the answer has more than {limits.max_results} rows; "
+                                       f"add LIMIT (and OFFSET to page through it)")
+            return Table(columns, engine.source_rows(text, columns, rows))
+        graph = Graph()
+        for triple in answer:
             if stop.is_set():
                 raise QueryTimeout()
-            rows.append(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t)) for t in solution))
-            if len(rows) > limits.max_results:
-                raise Problem(422, f"the answer has more than {limits.max_results} rows; "
-                                   f"add LIMIT (and OFFSET to page through it)")
-        return Table(columns, engine.source_rows(text, columns, rows))
-    graph = Graph()
-    for triple in answer:
-        if stop.is_set():
-            raise QueryTimeout()
-        graph.add(engine.source_triple(triple))
-        if len(graph) > limits.max_results:
-            raise Problem(422, f"the answer has more than {limits.max_results} triples; ask for fewer")
-    return graph
+            graph.add(engine.source_triple(triple))
+            if len(graph) > limits.max_results:
+                raise Problem(422, f"the answer has more than {limits.max_results} triples; ask for fewer")
+        return graph
+    finally:
+        # pyoxigraph's answers may only be dropped by the thread that made them (else they leak, with a
+        # warning): not by the error's traceback, which is read on the thread that reports it
+        answer = solution = None
 
 
 def _json_term(term) -> dict:
