@@ -161,6 +161,19 @@ def deactivated(shapes: Graph, node) -> bool:
     return shapes.value(node, SH.deactivated) == Literal(True)
 
 
+def nested_active(shapes: Graph, shape, enclosing) -> bool:
+    """Whether ``shape``, used inside another shape (``enclosing``: the shapes being translated around it),
+    is switched on; raises ``Unsupported`` where it cannot be decided inside another: recursion, or a
+    SHACL-SPARQL constraint. The one rule both engines (SPARQL here, Python in ``native``) follow."""
+    if deactivated(shapes, shape):
+        return False
+    if shape in enclosing:
+        raise Unsupported("recursive shapes")
+    if shapes.value(shape, SH.sparql) is not None:
+        raise Unsupported("a SPARQL constraint in a nested shape")
+    return True
+
+
 class _Compiler:
     def __init__(self, shapes: Graph, facts: DataFacts):
         self.sg, self.facts = shapes, facts
@@ -423,12 +436,8 @@ class _Compiler:
     def violates(self, shape, x: str, source: bool) -> str:
         """An expression true when node ``x`` does not conform to ``shape`` (used inside other shapes);
         ``source``: ``x`` may be a kept source literal."""
-        if deactivated(self.sg, shape):
+        if not nested_active(self.sg, shape, self.nesting):
             return "false"
-        if shape in self.nesting:
-            raise Unsupported("recursive shapes")
-        if self.sg.value(shape, SH.sparql) is not None:
-            raise Unsupported("a SPARQL constraint in a nested shape")
         self.nesting.append(shape)
         try:
             path_node = self.sg.value(shape, SH.path)

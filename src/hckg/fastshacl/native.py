@@ -26,7 +26,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from hckg.fastshacl import datatypes
-from hckg.fastshacl.compiler import (VALUE_COMPONENTS, DataFacts, Query, compile_shapes, deactivated,
+from hckg.fastshacl.compiler import (VALUE_COMPONENTS, DataFacts, Query, compile_shapes, nested_active,
                                      shape_constraints)
 from hckg.fastshacl.sparql import Unsupported, path_parts
 from hckg.fastshacl.value_index import ValueIndex, distinct
@@ -398,12 +398,8 @@ class NativeChecks:
         test = self._shape_tests.get(shape)
         if test is not None:
             return test
-        if deactivated(self.sg, shape):
+        if not nested_active(self.sg, shape, self._building):
             return lambda node: False
-        if shape in self._building:
-            raise Unsupported("recursive shapes")
-        if self.sg.value(shape, SH.sparql) is not None:
-            raise Unsupported("a SPARQL constraint in a nested shape")
         self._building.add(shape)
         try:
             path_node = self.sg.value(shape, SH.path)
