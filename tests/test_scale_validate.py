@@ -21,7 +21,7 @@ from hckg.cli import cli
 from hckg.graph import load_graph
 from hckg.namespaces import DCAT, HCKG, HEALTHDCATAP, SCHEMA, bind_prefixes
 from hckg.store import open_store, store_from_graph
-from hckg.validate import load_shapes, validate_endpoint, validate_graph, validate_store
+from hckg.validate import load_shapes, validate_endpoint, validate_graph, validate_index, validate_store
 
 from conftest import FIXTURES, ROOT
 from test_shapes import CASES, PREFIXES
@@ -168,6 +168,34 @@ ex:Lookahead a sh:NodeShape ; sh:targetClass dcat:Dataset ;
     assert set(fast.results) == set(validate_graph(graph, shapes_graph).results)
     assert {r.constraint for r in fast.results} == {"sh:ClosedConstraintComponent", "sh:MaxCountConstraintComponent",
                                                    "sh:PatternConstraintComponent"}
+
+
+def test_shapes_nested_in_a_way_neither_engine_decides_are_left_to_pyshacl(tmp_path):
+    shapes = tmp_path / "nested.ttl"
+    shapes.write_text("""
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix nest: <https://example.org/nested#> .
+nest:Published a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+    sh:property [ sh:path dct:publisher ; sh:node nest:Agent ; sh:message "a titled publisher" ] .
+nest:Agent a sh:NodeShape ; sh:property [ sh:path nest:parent ; sh:node nest:Agent ] ,
+    [ sh:path dct:title ; sh:minCount 1 ] .
+nest:Queried a sh:NodeShape ; sh:targetClass dcat:Distribution ; sh:node nest:Untitled ; sh:message "untitled" .
+nest:Untitled a sh:NodeShape ; sh:sparql [ sh:select "SELECT $this WHERE { $this <http://purl.org/dc/terms/title> ?t }" ] .
+nest:Off a sh:NodeShape ; sh:targetClass dcat:Distribution ; sh:node nest:Switched .
+nest:Switched a sh:NodeShape ; sh:deactivated true ; sh:sparql [ sh:select "SELECT $this WHERE { }" ] .
+""")
+    graph = load_graph([FIXTURES / "mini.ttl"])
+    shapes_graph = load_shapes(shapes)
+    reference = set(validate_graph(graph, shapes_graph).results)
+    in_store = validate_store(store_from_graph(graph), shapes_graph)
+    in_memory = validate_index([FIXTURES / "mini.ttl"], shapes_graph)
+    for report in (in_store, in_memory):
+        assert report.notes == [
+            "nest:Published was validated by pySHACL: recursive shapes",
+            "nest:Queried was validated by pySHACL: a SPARQL constraint in a nested shape",
+        ]
+        assert set(report.results) == reference
+    assert {r.constraint for r in in_store.results} == {"sh:NodeConstraintComponent"}
 
 
 # --- the report and the command line --------------------------------------------------------------
