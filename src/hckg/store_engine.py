@@ -61,11 +61,9 @@ class StoreEngine:
     def select(self, query: str) -> Table:
         solutions = self._run(query)
         columns = [variable.value for variable in solutions.variables]
-        terms = _Terms()
+        terms = Terms()
         rows = [tuple(map(terms.__getitem__, solution)) for solution in solutions]
-        if not terms.typed:
-            return Table(columns, rows)
-        return Table(columns, self._source_rows(query, columns, rows, terms.__getitem__))
+        return Table(columns, self.source_rows(query, columns, rows, terms))
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query))
@@ -87,12 +85,12 @@ class StoreEngine:
             obj = to_rdflib(obj)
         return to_rdflib(triple.subject), to_rdflib(triple.predicate), obj
 
-    def source_rows(self, query: str, columns: list[str], rows: list[tuple]) -> list[tuple]:
-        """Rows of ``query``'s answer (rdflib terms) with literals in their source spelling where the
-        catalogue has one (see the module docstring)."""
-        if not any(_is_typed(cell) for row in rows for cell in row):
+    def source_rows(self, query: str, columns: list[str], rows: list[tuple], terms: "Terms") -> list[tuple]:
+        """Rows of ``query``'s answer, made of the rdflib ``terms`` of its store terms, with literals in their
+        source spelling where the catalogue has one (see the module docstring)."""
+        if not terms.typed:   # decided while converting: no second pass over the cells
             return rows
-        return self._source_rows(query, columns, rows)
+        return self._source_rows(query, columns, rows, terms.__getitem__)
 
     def _source_of_triple(self, subject, predicate, stored: ox.Literal) -> Literal:
         """The kept literal of ``subject predicate`` that the store holds as ``stored``."""
@@ -103,7 +101,7 @@ class StoreEngine:
                 return source
         return held
 
-    def _source_rows(self, query: str, columns: list[str], rows: list[tuple], convert=to_rdflib) -> list[tuple]:
+    def _source_rows(self, query: str, columns: list[str], rows: list[tuple], convert) -> list[tuple]:
         """``rows`` with the literals of data columns in their source spelling, where it is unambiguous."""
         typed = {i for i, _ in enumerate(columns) if any(_is_typed(row[i]) for row in rows)}
         stored = {row[i] for row in rows for i in typed if _is_typed(row[i])}
@@ -123,7 +121,7 @@ class StoreEngine:
                 for row in rows]
 
 
-class _Terms(dict):
+class Terms(dict):
     """The rdflib term of each store term of one answer (None for unbound), each converted once: titles and
     labels repeat across rows, and a present key is found without a Python call per cell. ``typed``: whether
     one of them is a literal whose source spelling may differ (``REWRITTEN``)."""

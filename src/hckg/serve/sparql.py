@@ -36,8 +36,8 @@ from hckg.output import Table, render_graph, render_table
 from hckg.serve.negotiation import (CSV, FORMAT_OF, HTML, MEDIA_ALIASES, RDF_MEDIA, RDFXML, SPARQL_JSON,
                                     SPARQL_XML, TSV)
 from hckg.serve.problems import Problem
-from hckg.store import CatalogueStore, to_rdflib
-from hckg.store_engine import StoreEngine, algebra_nodes
+from hckg.store import CatalogueStore
+from hckg.store_engine import StoreEngine, Terms, algebra_nodes
 
 CATALOG_GRAPH = DEFAULT_BASE + "catalog"   # the graph hckg publish writes the catalogue to
 QUERY_MEDIA = "application/sparql-query"
@@ -222,15 +222,15 @@ def _evaluate(catalogue: CatalogueStore, text: str, form: str, limits: Limits,
             return bool(answer)
         if form == "SELECT":
             columns = [variable.value for variable in answer.variables]
-            rows, terms = [], {None: None}
+            rows, terms = [], Terms()
             for solution in answer:
                 if stop.is_set():
                     raise QueryTimeout()
-                rows.append(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t)) for t in solution))
+                rows.append(tuple(map(terms.__getitem__, solution)))
                 if len(rows) > limits.max_results:
                     raise Problem(422, f"the answer has more than {limits.max_results} rows; "
                                        f"add LIMIT (and OFFSET to page through it)")
-            return Table(columns, engine.source_rows(text, columns, rows))
+            return Table(columns, engine.source_rows(text, columns, rows, terms))
         graph = Graph()
         for triple in answer:
             if stop.is_set():
