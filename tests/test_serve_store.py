@@ -122,6 +122,16 @@ def test_the_store_backed_server_answers_as_the_graph_backed_one(graph_catalogue
 
 
 
+def test_sparql_gives_literals_as_the_catalogue_wrote_them(store_backed):
+    """The store holds "1000"^^xsd:nonNegativeInteger as xsd:integer; /sparql answers with the source's term."""
+    query = "SELECT ?n WHERE { ?d <http://healthdataportal.eu/ns/health#numberOfUniqueIndividuals> ?n }"
+    answer = store_backed.get("/sparql?" + urlencode({"query": query}),
+                              headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+    assert answer.json()["results"]["bindings"] == [{"n": {
+        "type": "literal", "value": "1000", "datatype": "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"}}]
+
+
 def test_start_up_reads_no_dataset_entry_and_a_page_reads_only_its_own():
     catalogue = Catalogue(DATA, store="memory")
     assert len(catalogue.datasets) == 5 and not any(catalogue.site.has_entry(d) for d in catalogue.datasets)
